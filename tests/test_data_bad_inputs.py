@@ -305,3 +305,15 @@ def test_scan_cli_reports_bad_files(tmp_path):
     assert r.returncode == 1, r.stderr
     assert 'audio: 6 good, 4 bad' in r.stdout and 'image: 6 good, 4 bad' in r.stdout
     assert 'Traceback' not in r.stdout + r.stderr
+
+
+def test_bad_file_in_dataloader_worker_is_a_clean_error(tmp_path):
+    "preload=False: a worker meets the bad file; the main process still gets BadInputError naming it."
+    import torch
+    from deepfake_nb.data import Item, make_loader
+    good = _write(tmp_path, 'g.wav', VALID_AUDIO['wav'])
+    bad = _write(tmp_path, 'bad.wav', b'not audio at all')
+    ds = AudioDataset([Item(str(good), 0), Item(str(bad), 1)], CFG, train=False, preload=False)
+    dl = make_loader(ds, CFG, train=False, batch_size=1, num_workers=1)
+    with pytest.raises(BadInputError) as e: list(dl)
+    assert str(e.value).startswith(str(bad)) and e.value.path == str(bad) and 'not a readable audio file' in e.value.problem
