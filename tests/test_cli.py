@@ -1,0 +1,211 @@
+"""End-to-end tests of `deepfake-detect` / `python detect.py`, batch files, shards and video.
+
+The tests use tiny randomly initialised checkpoints (`--audio-checkpoint` / `--image-checkpoint`) so they do not
+depend on the quality (or presence) of the bundled weights; one test checks the bundled weights when they exist.
+"""
+import json, os, shutil, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT/'samples'
+REQUIRED = {'input', 'modality', 'prediction', 'score', 'threshold', 'confidence', 'time_ms', 'error'}
+ENV = {**os.environ, 'PYTHONWARNINGS': 'ignore', 'OMP_NUM_THREADS': '1'}
+
+
+@pytest.fixture(scope='module')
+def tiny(tmp_path_factory):
+    "Tiny random audio and image checkpoints, plus the CLI arguments that select them."
+    from deepfake_nb.detector import make_tiny_checkpoints
+    d = tmp_path_factory.mktemp('tiny')
+    ck = make_tiny_checkpoints(d)
+    return ck, ['--audio-checkpoint', str(ck['audio']), '--image-checkpoint', str(ck['image'])]
+
+
+def run(args, cwd=ROOT, script=None):
+    "Run `deepfake-detect` (or `python detect.py` when script='detect.py') and return the completed process."
+    cmd = [sys.executable, script] if script else [sys.executable, '-c', 'import sys; from deepfake_nb.cli import detect_main; sys.exit(detect_main())']
+    return subprocess.run(cmd + [str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)
+
+
+def json_lines(out: str) -> list:
+    rows = [json.loads(l) for l in out.splitlines() if l.strip()]
+    for r in rows: assert REQUIRED <= set(r), r
+    return rows
+
+
+def test_samples_folder_json(tiny):
+    "A folder of samples gives one JSON object per file, with the required keys and sane values."
+    _, ck = tiny
+    p = run(['samples/', '--json', '--quiet'] + ck)
+    assert p.returncode == 0, p.stderr
+    rows = json_lines(p.stdout)
+    files = sorted(f.name for f in SAMPLES.iterdir() if f.suffix in ('.flac', '.jpg'))
+    assert sorted(Path(r['input']).name for r in rows) == files
+    for r in rows:
+        assert r['error'] is None
+        assert r['modality'] == ('audio' if r['input'].endswith('.flac') else 'image')
+        assert r['prediction'] in ('real', 'fake') and 0 <= r['score'] <= 1
+        assert r['prediction'] == ('fake' if r['score'] >= r['threshold'] else 'real')
+        assert r['confidence'] == pytest.approx(r['score'] if r['prediction'] == 'fake' else 1 - r['score'], abs=1e-5)
+        assert r['time_ms'] > 0
+    assert 'Traceback' not in p.stderr
+
+
+def test_detect_py_script(tiny):
+    "`python detect.py` at the repository root is the same command."
+    _, ck = tiny
+    p = run([SAMPLES/'audio_real_a0400f75f8dfb_00.flac', '--json'] + ck, script='detect.py')
+    assert p.returncode == 0, p.stderr
+    (row,) = json_lines(p.stdout)
+    assert row['modality'] == 'audio' and row['error'] is None
+
+
+def test_human_output(tiny):
+    "Without --json: one readable verdict per input, with the calibrated confidence and the timing."
+    _, ck = tiny
+    p = run([SAMPLES/'image_fake_i054d6a964bc3.jpg'] + ck)
+    assert p.returncode == 0, p.stderr
+    assert 'image_fake_i054d6a964bc3.jpg [image]' in p.stdout and 'confidence' in p.stdout and ' ms' in p.stdout
+
+
+def test_corrupt_file_gives_error_object(tiny, tmp_path):
+    "A corrupt file is an error object (no traceback); the other inputs are still scored; exit status 0."
+    _, ck = tiny
+    bad = tmp_path/'corrupt.flac'; bad.write_bytes(b'\x00\x01garbage' * 50)
+    bad_img = tmp_path/'corrupt.jpg'; bad_img.write_bytes(b'\xff\xd8\xff\xe0 truncated')
+    p = run([SAMPLES/'audio_fake_a02ce9932c69d_00.flac', bad, bad_img, SAMPLES/'image_real_i01eaa6e49e5d.jpg', '--json'] + ck)
+    assert p.returncode == 0, p.stderr
+    assert 'Traceback' not in p.stderr + p.stdout
+    rows = json_lines(p.stdout)
+    assert [r['error'] is None for r in rows] == [True, False, False, True]
+    assert rows[1]['error'].startswith(str(bad)) and rows[1]['prediction'] is None
+    assert rows[2]['error'].startswith(str(bad_img))
+
+
+def test_all_inputs_fail_exit_1(tiny, tmp_path):
+    "The exit status is 1 only when every input failed."
+    _, ck = tiny
+    bad = tmp_path/'x.wav'; bad.write_bytes(b'nope')
+    p = run([bad, tmp_path/'missing.flac', '--json'] + ck)
+    assert p.returncode == 1
+    assert all(r['error'] for r in json_lines(p.stdout))
+
+
+def test_multimodal_pair(tiny):
+    "--audio x --image y gives one multimodal verdict with both scores, the fused score and the inconsistency."
+    _, ck = tiny
+    p = run(['--audio', SAMPLES/'audio_real_a1885e748b84a_00.flac', '--image', SAMPLES/'image_real_i02adaa3422a9.jpg', '--json'] + ck)
+    assert p.returncode == 0, p.stderr
+    (r,) = json_lines(p.stdout)
+    assert r['modality'] == 'multimodal' and r['error'] is None
+    for k in ('audio_score', 'image_score', 'fused_score', 'inconsistency'): assert r[k] is not None and 0 <= r[k] <= 1
+    assert r['score'] == r['fused_score']
+
+
+def test_video(tiny, tmp_path):
+    "A clip built from a sample face and a sample speech clip: faces across frames + audio track, fused."
+    from deepfake_nb.detector import make_test_video
+    clip = make_test_video(tmp_path/'clip.mp4', SAMPLES/'image_real_i01eaa6e49e5d.jpg', SAMPLES/'audio_fake_a02ce9932c69d_00.flac')
+    _, ck = tiny
+    p = run(['--video', clip, '--json', '--frames', '8'] + ck)
+    assert p.returncode == 0, p.stderr
+    (r,) = json_lines(p.stdout)
+    assert r['modality'] == 'video' and r['error'] is None, r
+    assert r['audio_score'] is not None and r['image_score'] is not None and r['fused_score'] is not None
+    assert 1 <= r['n_frames'] <= 8
+    # the same clip as a positional input is recognised as a video
+    p2 = run([clip, '--json', '--frames', '8'] + ck)
+    assert json_lines(p2.stdout)[0]['modality'] == 'video'
+
+
+def test_batch_csv_with_error_rows(tiny, tmp_path):
+    "Batch mode (--out) writes one row per input, error rows included, through DataLoader workers."
+    from deepfake_nb.detector import read_results
+    _, ck = tiny
+    bad = tmp_path/'broken.jpg'; bad.write_bytes(b'not an image')
+    lst = tmp_path/'list.txt'; lst.write_text(f'{SAMPLES}\n{bad}\n')
+    out = tmp_path/'scores.csv'
+    p = run([lst, '--out', out, '--workers', '2', '--quiet'] + ck)
+    assert p.returncode == 0, p.stderr
+    rows = read_results(out)
+    assert len(rows) == 9
+    errs = [r for r in rows if r['error']]
+    assert len(errs) == 1 and errs[0]['input'] == str(bad)
+    assert all(r['prediction'] in ('real', 'fake') for r in rows if not r['error'])
+
+
+def test_shards_and_merge_keep_the_row_set(tiny, tmp_path):
+    "Shards 0/3, 1/3, 2/3 are disjoint; merged they hold exactly the rows of an unsharded run."
+    from deepfake_nb.detector import read_results
+    _, ck = tiny
+    bad = tmp_path/'broken.flac'; bad.write_bytes(b'nope' * 10)
+    full = tmp_path/'full.jsonl'
+    assert run([SAMPLES, bad, '--out', full, '--workers', '0', '--quiet'] + ck).returncode == 0
+    parts = []
+    for i in range(3):
+        part = tmp_path/f'part{i}.csv'
+        p = run([SAMPLES, bad, '--out', part, '--shard', f'{i}/3', '--workers', '0', '--quiet'] + ck)
+        assert p.returncode == 0, p.stderr
+        parts.append(part)
+    sets = [{r['input'] for r in read_results(f)} for f in parts]
+    assert sum(len(s) for s in sets) == len(set().union(*sets)) == 9
+    merged = tmp_path/'merged.csv'
+    p = run(['--merge', *parts, '--out', merged])
+    assert p.returncode == 0, p.stderr
+    m, f = read_results(merged), {r['input']: r for r in read_results(full)}
+    assert sorted(r['input'] for r in m) == sorted(f) and len(m) == len(f)
+    for r in m:
+        assert r['error'] == f[r['input']]['error']
+        if not r['error']: assert r['score'] == pytest.approx(f[r['input']]['score'], abs=1e-5)
+
+
+def test_torchrun_env_shard(tiny, tmp_path):
+    "--shard auto reads RANK/WORLD_SIZE (as set by torchrun)."
+    from deepfake_nb.detector import shard_paths, expand_inputs
+    _, ck = tiny
+    out = tmp_path/'r1.jsonl'
+    env = {**ENV, 'RANK': '1', 'WORLD_SIZE': '2'}
+    p = subprocess.run([sys.executable, 'detect.py', 'samples', '--out', str(out), '--shard', 'auto', '--workers', '0', '--quiet'] + ck,
+                       cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0, p.stderr
+    want = shard_paths(expand_inputs(['samples']), '1/2')
+    assert [json.loads(l)['input'] for l in out.read_text().splitlines()] == want
+
+
+def test_usage_errors():
+    "No input, or a bad option, is a usage error (status 2) with a message, not a traceback."
+    p = run([])
+    assert p.returncode == 2 and 'nothing to score' in p.stderr
+    p = run(['samples', '--precision', 'fp8'])
+    assert p.returncode == 2 and 'Traceback' not in p.stderr
+    p = run(['samples', '--audio-checkpoint', 'no/such/file.safetensors'])
+    assert 'Traceback' not in p.stderr + p.stdout
+
+
+def test_onnx_runtime_matches_torch(tiny, tmp_path):
+    "--onnx (exporting into a cache folder on first use) gives the PyTorch scores; --int8 stays close."
+    _, ck = tiny
+    env_cache = {**ENV, 'DEEPFAKE_NB_CACHE': str(tmp_path/'cache')}
+    f = SAMPLES/'audio_fake_a16dc246d6adb_00.flac'
+    def score(extra):
+        p = subprocess.run([sys.executable, 'detect.py', f, '--json'] + extra + ck, cwd=ROOT, capture_output=True, text=True, env=env_cache, timeout=600)
+        assert p.returncode == 0, p.stderr
+        return json_lines(p.stdout)[0]['score']
+    s_torch, s_onnx, s_int8 = score([]), score(['--onnx']), score(['--onnx', '--int8'])
+    assert s_onnx == pytest.approx(s_torch, abs=1e-4)
+    assert s_int8 == pytest.approx(s_torch, abs=0.05)
+    assert list((tmp_path/'cache').rglob('audio.onnx'))
+
+
+def test_bundled_weights_score_samples():
+    "The bundled weights load and score samples/ (skipped when they are not bundled yet)."
+    w = ROOT/'deepfake_nb'/'weights'
+    if not ((w/'audio.safetensors').exists() and (w/'image.safetensors').exists()):
+        pytest.skip('bundled weights deepfake_nb/weights/{audio,image}.safetensors are absent')
+    p = run(['samples/', '--json', '--quiet'])
+    assert p.returncode == 0, p.stderr
+    rows = json_lines(p.stdout)
+    assert len(rows) == 8 and all(r['error'] is None for r in rows)
+    assert all(r['threshold'] is not None and 0 <= r['score'] <= 1 for r in rows)
