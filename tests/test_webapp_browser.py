@@ -139,3 +139,27 @@ def test_upload_over_size_limit_is_refused(server):
     assert ok.status_code == 200                 # the limit, not the endpoint, refused the big one
     for p in ok.json(): Path(p).unlink()         # not scored through the page, so remove it here
     assert _leftovers(uploads) == []
+
+
+def test_default_upload_folder_is_private_and_removed_on_exit(tmp_path):
+    "Without --upload-dir the server makes a private temporary folder and removes it when it is stopped (SIGTERM)."
+    from deepfake_nb.detector import make_tiny_checkpoints
+    ck = make_tiny_checkpoints(tmp_path / 'ckpt', modalities=('audio',))
+    port, log = free_port(), tmp_path / 'server.log'
+    env = {k: v for k, v in os.environ.items() if k != 'GRADIO_TEMP_DIR'}
+    with open(log, 'w') as f:
+        proc = subprocess.Popen(_command() + ['--port', str(port), '--audio-checkpoint', str(ck['audio']), '--no-explain'],
+                                stdout=f, stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True)
+    try:
+        _wait_up(f'http://127.0.0.1:{port}', proc, log)
+        m = re.search(r'kept in (\S+) only while scored', log.read_text())
+        assert m, log.read_text()
+        folder = Path(m.group(1))
+        assert folder.is_dir() and (folder.stat().st_mode & 0o077) == 0     # readable by this user only
+        out = score_in_browser(f'http://127.0.0.1:{port}', audio=CLIP)
+        _check_verdict(out)
+        assert _leftovers(folder) == []
+        proc.send_signal(signal.SIGTERM); proc.wait(60)
+        assert not folder.exists()
+    finally:
+        if proc.poll() is None: os.killpg(proc.pid, signal.SIGKILL); proc.wait()
