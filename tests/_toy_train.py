@@ -17,8 +17,8 @@ def toy_layout(root: Path, n: int = 6, seconds: float = 1.0, sr: int = 16000) ->
                 sf.write(d/f'{split}_{label}_{i}.wav', w.astype(np.float32), sr)
     return root
 
-def toy_config(root: Path, path: Path, **train) -> Path:
-    "Write a tiny, augmentation-free YAML config over `root` (a real AudioDetector with channels [4, 4], no GRU, 4 sinc filters)."
+def toy_config(root: Path, path: Path, augment: bool = False, **train) -> Path:
+    "Write a tiny YAML config over `root` (a real AudioDetector with channels [4, 4], no GRU, 4 sinc filters); augmentation off unless `augment`."
     c = {'seed': 7, 'device': 'cpu',
          'data': {'root': str(root), 'num_workers': 0},
          'audio': {'clip_seconds': 0.5, 'eval_windows': 2, 'trim_silence': False},
@@ -28,5 +28,7 @@ def toy_config(root: Path, path: Path, **train) -> Path:
                                'specaugment_p': 0.0, 'pad_seconds': 0.0}},
          'train': {'epochs': 3, 'batch_size': 4, 'lr': 0.01, 'threads': 1, 'patience': 10, **train},
          'calibration': {'method': 'temperature'}}
+    if augment:  # the default augmentation plus vocoder negatives from 30% of the reals
+        c['augment']['audio'] = {'real_negatives': 0.3}
     path.write_text(yaml.safe_dump(c))
     return path
