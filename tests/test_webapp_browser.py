@@ -117,6 +117,16 @@ def test_audio_and_image_are_fused(server):
     assert _leftovers(uploads) == []
 
 
+def test_video_upload_shows_verdict(server, tmp_path):
+    from deepfake_nb.detector import make_test_video
+    url, uploads, _ = server
+    video = make_test_video(tmp_path / 'talk.mp4', FACE, CLIP, seconds=2.0)
+    out = score_in_browser(url, video=video)
+    _check_verdict(out)
+    assert 'talk.mp4' in out['text'] and re.search(r'fused score\s+[0-9.]+', out['text']), out['text']
+    assert _leftovers(uploads) == []
+
+
 def test_corrupt_file_shows_readable_error(server, tmp_path):
     url, uploads, _ = server
     bad = tmp_path / 'x.flac'
