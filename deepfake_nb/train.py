@@ -310,17 +310,23 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
     start, best, best_epoch, bad, history, stopped = 0, float('inf'), -1, 0, [], ''
     if tc.resume and last_path.exists():
         st = load_state(last_path, map_location='cpu')
-        raw.load_state_dict(st['model']); opt.load_state_dict(st['optimizer'])
-        sched.load_state_dict(st['scheduler']); scaler.load_state_dict(st['scaler'])
-        if isinstance(loss_fn, nn.Module) and st.get('loss'): loss_fn.load_state_dict(st['loss'])
-        if len(st.get('generators', [])) == len(gens) and st.get('world') == env.world:
-            for g, gs in zip(gens, st['generators']): g.set_state(gs)
-        sample_ndim = st.get('sample_ndim')
-        start, best, best_epoch, bad = st['epoch'] + 1, st['best'], st['best_epoch'], st['bad_epochs']
-        history, stopped = list(st['history']), st.get('stopped', '')
-        rngs = st['rng']
-        if len(rngs) == env.world: set_rng_state(rngs[env.rank])
-        else: seed_everything(int(cfg.seed) + env.rank + start)   # world size changed: fresh, reproducible streams
+        try:  # a last.pt of another model/config, or not a training state at all: one clear error, not a traceback
+            raw.load_state_dict(st['model']); opt.load_state_dict(st['optimizer'])
+            sched.load_state_dict(st['scheduler']); scaler.load_state_dict(st['scaler'])
+            if isinstance(loss_fn, nn.Module) and st.get('loss'): loss_fn.load_state_dict(st['loss'])
+            if len(st.get('generators', [])) == len(gens) and st.get('world') == env.world:
+                for g, gs in zip(gens, st['generators']): g.set_state(gs)
+            sample_ndim = st.get('sample_ndim')
+            start, best, best_epoch, bad = st['epoch'] + 1, st['best'], st['best_epoch'], st['bad_epochs']
+            history, stopped = list(st['history']), st.get('stopped', '')
+            rngs = st['rng']
+            if len(rngs) == env.world: set_rng_state(rngs[env.rank])
+            else: seed_everything(int(cfg.seed) + env.rank + start)   # world size changed: fresh, reproducible streams
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as e:
+            from deepfake_nb.data import BadInputError
+            why = (str(e).strip().splitlines() or [''])[0][:200]
+            raise BadInputError(last_path, f'cannot resume: not a training state of this model and config ({type(e).__name__}: {why}); '
+                                'delete it or pass --no-resume') from None
         if env.main: print(f'resuming from {last_path} after epoch {start} (best val EER {best:.4f} at epoch {best_epoch + 1})', flush=True)
     net = DDP(raw, device_ids=[env.device.index] if env.device.type == 'cuda' else None) if env.distributed else raw
     t0, budget = time.time(), float(tc.max_minutes) * 60
