@@ -12,34 +12,12 @@ from deepfake_nb.config import load_config
 from deepfake_nb.data import (AudioDataset, BadInputError, ImageDataset, find_items, load_audio, load_image,
                               scan_items, wav_declared_frames)
 
+from badfiles import AUDIO_EXTS, IMAGE_EXTS, VALID_AUDIO, VALID_IMAGE  # generators shared with test_bad_inputs_entrypoints.py
+from badfiles import audio_bytes as _audio_bytes, image_bytes as _image_bytes, write as _write, wav_header as _wav_header, png_header as _png_header
+
 CFG = load_config()
-AUDIO_EXTS = ['wav', 'flac', 'mp3', 'ogg']
-IMAGE_EXTS = ['jpg', 'png', 'bmp', 'webp']
 HYP = settings(max_examples=int(os.environ.get('DATA_FUZZ_EXAMPLES', 40)),  # raise for a longer fuzz run
                 deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _audio_bytes(ext: str, seconds: float = 1.0, sr: int = 16000) -> bytes:
-    "A valid speech-like clip encoded as `ext`."
-    t = np.arange(int(seconds * sr)) / sr
-    x = (0.3 * np.sin(2 * np.pi * 220 * t) * (1 + np.sin(2 * np.pi * 3 * t)) / 2).astype(np.float32)
-    buf = io.BytesIO()
-    fmt = {'wav': 'WAV', 'flac': 'FLAC', 'mp3': 'MP3', 'ogg': 'OGG'}[ext]
-    sf.write(buf, x, sr, format=fmt)
-    return buf.getvalue()
-
-
-def _image_bytes(ext: str, size=(64, 48)) -> bytes:
-    "A valid image encoded as `ext`."
-    rng = np.random.default_rng(0)
-    im = Image.fromarray(rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8))
-    buf = io.BytesIO()
-    im.save(buf, format={'jpg': 'JPEG', 'png': 'PNG', 'bmp': 'BMP', 'webp': 'WEBP'}[ext])
-    return buf.getvalue()
-
-
-VALID_AUDIO = {e: _audio_bytes(e) for e in AUDIO_EXTS}
-VALID_IMAGE = {e: _image_bytes(e) for e in IMAGE_EXTS}
 
 
 def _check_audio(path: Path, **kw) -> None:
@@ -61,12 +39,6 @@ def _check_image(path: Path, **kw) -> None:
         return
     assert im.mode == 'RGB' and im.width >= 1 and im.height >= 1
     np.asarray(im)  # pixels are really there
-
-
-def _write(d: Path, name: str, data: bytes) -> Path:
-    p = d / name
-    p.write_bytes(data)
-    return p
 
 
 # --- random bytes and truncations (hypothesis) -------------------------------------------------
@@ -158,14 +130,6 @@ def test_missing_file_and_directory(tmp_path):
     with pytest.raises(BadInputError, match='directory'): load_audio(tmp_path / 'dir.wav')
 
 
-def _wav_header(n_frames: int, sr: int = 16000, channels: int = 1, bits: int = 16) -> bytes:
-    "A canonical 44-byte PCM WAV header declaring `n_frames`."
-    align = channels * bits // 8
-    data = n_frames * align
-    return (b'RIFF' + struct.pack('<I', (36 + data) & 0xFFFFFFFF) + b'WAVE' + b'fmt '
-            + struct.pack('<IHHIIHH', 16, 1, channels, sr, sr * align, align, bits) + b'data' + struct.pack('<I', data))
-
-
 def test_wav_header_declaring_ten_hours(tmp_path):
     p = _write(tmp_path, 'long.wav', _wav_header(16000 * 3600 * 10) + np.int16([1000, -1000] * 800).tobytes())
     assert wav_declared_frames(p) == (16000 * 36000, 16000)
@@ -216,13 +180,6 @@ def test_one_by_one_image(tmp_path):
     Image.new('RGB', (1, 1), (10, 20, 30)).save(p)
     im = load_image(p)
     assert im.size == (1, 1) and im.getpixel((0, 0)) == (10, 20, 30)
-
-
-def _png_header(w: int, h: int) -> bytes:
-    "A PNG whose IHDR declares w x h (and whose data is a few bytes): a decompression bomb shape."
-    chunk = lambda t, c: struct.pack('>I', len(c)) + t + c + struct.pack('>I', zlib.crc32(t + c))
-    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
-            + chunk(b'IDAT', zlib.compress(b'\x00' * 64)) + chunk(b'IEND', b''))
 
 
 @pytest.mark.parametrize('side', [30000, 10000, 7000])
