@@ -329,6 +329,23 @@ def test_cli_bad_checkpoints(evil, goods, capsys):
     assert not marker.exists()
 
 
+def test_cli_unreadable_list_file(tiny, tmp_path, capsys):
+    "A .txt list of inputs that is binary junk: a one-line usage error naming it (exit 2), in single and batch mode."
+    from deepfake_nb.cli import detect_main
+    from deepfake_nb.detector import Detector
+    lst = write(tmp_path, 'inputs.txt', np.random.default_rng(3).bytes(3000))
+    ck = ['--audio-checkpoint', str(tiny['audio']), '--image-checkpoint', str(tiny['image'])]
+    for extra in ([], ['--out', str(tmp_path / 'o.csv'), '--workers', '0']):
+        capsys.readouterr()
+        assert detect_main([str(lst), '--json', '--quiet'] + ck + extra) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f'deepfake-detect: error: {lst}: ') and err.count('\n') == 1, err
+        record('CLI', 'random bytes', 'list file (.txt) of junk: exit 2 + one-line error')
+    with pytest.raises(BadInputError) as e: Detector.from_pretrained(tiny['audio'], tiny['image']).predict_batch(lst, workers=0, progress=False)
+    _clear(str(e.value), str(lst))
+    record('batch scorer', 'random bytes', 'list file (.txt) of junk: BadInputError naming it')
+
+
 def test_cli_shards_and_merge(tiny, media, goods, tmp_path, capsys):
     from deepfake_nb.cli import detect_main
     from deepfake_nb.detector import read_results
@@ -396,6 +413,22 @@ def test_evaluate_images(tiny, media, tmp_path, capsys):
     assert main(['--modality', 'image', '--data', str(root), '--out', str(out), '--checkpoint', str(tiny['image']),
                  '--device', 'cpu', '--no-progress']) == 0, capsys.readouterr().err
     _check_eval_out(out, bad, 'evaluate')
+
+
+def test_evaluate_junk_data_lists(tiny, tmp_path, capsys):
+    "--data pointing at a junk manifest CSV or protocol file: exit 2 with a one-line error naming it."
+    from deepfake_nb.evaluate import main
+    junk = np.random.default_rng(4).bytes(3000)
+    cases = [write(tmp_path, 'manifest.csv', junk), write(tmp_path, 'protocol.txt', junk),
+             write(tmp_path, 'labels.csv', b'path,label\nnope.wav,real\nx.flac,maybe\n'), write(tmp_path, 'empty.csv', b'')]
+    for data in cases:
+        capsys.readouterr()
+        rc = main(['--modality', 'audio', '--data', str(data), '--out', str(tmp_path / 'e'), '--checkpoint', str(tiny['audio']),
+                   '--device', 'cpu', '--no-progress'])
+        err = capsys.readouterr().err
+        assert rc == 2 and err.startswith(f'deepfake-evaluate: error: {data}') and err.count('\n') == 1, (rc, err)
+        record('evaluate', 'random bytes' if data.read_bytes() == junk else 'zero-length file' if not data.stat().st_size else 'malformed manifest',
+               '--data list/manifest: exit 2 + one-line error')
 
 
 def test_evaluate_bad_checkpoints(evil, tmp_path, capsys):
