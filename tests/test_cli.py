@@ -23,10 +23,26 @@ def tiny(tmp_path_factory):
     return ck, ['--audio-checkpoint', str(ck['audio']), '--image-checkpoint', str(ck['image'])]
 
 
-def run(args, cwd=ROOT, script=None):
-    "Run `deepfake-detect` (or `python detect.py` when script='detect.py') and return the completed process."
-    cmd = [sys.executable, script] if script else [sys.executable, '-c', 'import sys; from deepfake_nb.cli import detect_main; sys.exit(detect_main())']
-    return subprocess.run(cmd + [str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)
+def run(args, cwd=ROOT, script=None, env=None):
+    """Run `deepfake-detect` with `args` and return (returncode, stdout, stderr).
+
+    By default it calls `detect_main` in this process (fast: torch is imported once); `script='detect.py'` or
+    `script='console'` runs `python detect.py` / the installed `deepfake-detect` in a fresh process instead."""
+    args = [str(a) for a in args]
+    if script is None:
+        import contextlib, io
+        from deepfake_nb.cli import detect_main
+        out, err = io.StringIO(), io.StringIO()
+        old = os.getcwd(); os.chdir(cwd)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try: code = detect_main(args)
+                except SystemExit as e: code = e.code
+        finally: os.chdir(old)
+        return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+    exe = shutil.which('deepfake-detect') if script == 'console' else None
+    cmd = [exe] if exe else [sys.executable, 'detect.py']
+    return subprocess.run(cmd + args, cwd=cwd, capture_output=True, text=True, env={**ENV, **(env or {})}, timeout=600)
 
 
 def json_lines(out: str) -> list:
@@ -54,12 +70,13 @@ def test_samples_folder_json(tiny):
 
 
 def test_detect_py_script(tiny):
-    "`python detect.py` at the repository root is the same command."
+    "`python detect.py` at the repository root and the installed `deepfake-detect` script, in fresh processes."
     _, ck = tiny
-    p = run([SAMPLES/'audio_real_a0400f75f8dfb_00.flac', '--json'] + ck, script='detect.py')
-    assert p.returncode == 0, p.stderr
-    (row,) = json_lines(p.stdout)
-    assert row['modality'] == 'audio' and row['error'] is None
+    for script in ('detect.py', 'console'):
+        p = run([SAMPLES/'audio_real_a0400f75f8dfb_00.flac', '--json'] + ck, script=script)
+        assert p.returncode == 0, p.stderr
+        (row,) = json_lines(p.stdout)
+        assert row['modality'] == 'audio' and row['error'] is None
 
 
 def test_human_output(tiny):
@@ -166,9 +183,7 @@ def test_torchrun_env_shard(tiny, tmp_path):
     from deepfake_nb.detector import shard_paths, expand_inputs
     _, ck = tiny
     out = tmp_path/'r1.jsonl'
-    env = {**ENV, 'RANK': '1', 'WORLD_SIZE': '2'}
-    p = subprocess.run([sys.executable, 'detect.py', 'samples', '--out', str(out), '--shard', 'auto', '--workers', '0', '--quiet'] + ck,
-                       cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    p = run(['samples', '--out', out, '--shard', 'auto', '--workers', '0', '--quiet'] + ck, script='detect.py', env={'RANK': '1', 'WORLD_SIZE': '2'})
     assert p.returncode == 0, p.stderr
     want = shard_paths(expand_inputs(['samples']), '1/2')
     assert [json.loads(l)['input'] for l in out.read_text().splitlines()] == want
@@ -184,13 +199,13 @@ def test_usage_errors():
     assert 'Traceback' not in p.stderr + p.stdout
 
 
-def test_onnx_runtime_matches_torch(tiny, tmp_path):
+def test_onnx_runtime_matches_torch(tiny, tmp_path, monkeypatch):
     "--onnx (exporting into a cache folder on first use) gives the PyTorch scores; --int8 stays close."
     _, ck = tiny
-    env_cache = {**ENV, 'DEEPFAKE_NB_CACHE': str(tmp_path/'cache')}
+    monkeypatch.setenv('DEEPFAKE_NB_CACHE', str(tmp_path/'cache'))
     f = SAMPLES/'audio_fake_a16dc246d6adb_00.flac'
     def score(extra):
-        p = subprocess.run([sys.executable, 'detect.py', f, '--json'] + extra + ck, cwd=ROOT, capture_output=True, text=True, env=env_cache, timeout=600)
+        p = run([f, '--json'] + extra + ck)
         assert p.returncode == 0, p.stderr
         return json_lines(p.stdout)[0]['score']
     s_torch, s_onnx, s_int8 = score([]), score(['--onnx']), score(['--onnx', '--int8'])
