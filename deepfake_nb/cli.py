@@ -106,6 +106,7 @@ def detect_main(argv: list | None = None # arguments (None: sys.argv[1:])
     if args.out and not args.inputs: p.error('--out (batch mode) needs positional inputs')
     warnings.filterwarnings('ignore', category=UserWarning)
     from deepfake_nb.detector import Detector
+    from deepfake_nb.data import BadInputError
     import torch
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     try:
@@ -114,14 +115,17 @@ def detect_main(argv: list | None = None # arguments (None: sys.argv[1:])
                                        int8=args.int8, onnx_dir=args.onnx_dir, threshold=args.threshold, n_frames=args.frames, threads=args.threads)
     except (ValueError, OSError) as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2
     if args.out or args.shard:
-        results = det.predict_batch(args.inputs, out=args.out, workers=args.workers, batch_size=args.batch_size,
-                                    shard=args.shard, progress=not args.quiet)
+        try: results = det.predict_batch(args.inputs, out=args.out, workers=args.workers, batch_size=args.batch_size,
+                                         shard=args.shard, progress=not args.quiet)
+        except BadInputError as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2  # e.g. an unreadable list file
         if args.json or not args.out:
             for r in results: _emit(r, args.json)
         if args.out and not args.quiet: print(f'wrote {len(results)} rows to {args.out}', file=sys.stderr)
         return _summary(results, args.quiet)
     results = []
-    for job in make_jobs(args):
+    try: jobs = make_jobs(args)
+    except BadInputError as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2  # e.g. an unreadable list file
+    for job in jobs:
         r = _run(det, job)
         _emit(r, args.json)
         results.append(r)

@@ -44,7 +44,11 @@ def expand_inputs(inputs: Iterable[str | Path] # files, folders or list files
         if p.is_dir():
             out += sorted(str(f) for f in p.rglob('*') if f.is_file() and modality_of(f) is not None)
         elif p.suffix.lower() in LIST_EXTS and p.is_file():
-            for line in p.read_text().splitlines():
+            try: text = p.read_text()
+            except (UnicodeDecodeError, OSError) as e:
+                from deepfake_nb.data import BadInputError
+                raise BadInputError(p, f'not a readable list of input paths (text, one path per line; {type(e).__name__})') from None
+            for line in text.splitlines():
                 line = line.strip()
                 if not line or line.startswith('#'): continue
                 q = Path(line) if Path(line).is_absolute() else p.parent/line
@@ -198,6 +202,7 @@ def _to_pil(src: Any):
     a = np.asarray(src)
     if a.ndim == 2: a = np.stack([a]*3, -1)
     if a.ndim != 3 or a.shape[-1] not in (3, 4) or a.size == 0: raise BadInputError('<image>', f'expected an HxWx3 image array, got shape {a.shape}')
+    if a.dtype.kind in 'fc' and not np.isfinite(a).all(): raise BadInputError('<image>', f'{int((~np.isfinite(a)).sum())} pixel values are NaN or infinite')
     if a.dtype != np.uint8: a = (np.clip(a, 0, 1)*255).round().astype(np.uint8) if a.max() <= 1.0 else np.clip(a, 0, 255).astype(np.uint8)
     return Image.fromarray(np.ascontiguousarray(a[..., :3]))
 
