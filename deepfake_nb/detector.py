@@ -187,11 +187,12 @@ def prep_audio(src: str | Path | np.ndarray | torch.Tensor, # a file path or a w
                sample_rate: int | None = None # sample rate of an array input (None = cfg.audio.sample_rate)
               ) -> np.ndarray:
     "Evaluation windows `[n, T]` float32 for one clip, through the shared audio path."
-    from deepfake_nb.data import load_item, as_waveform, prepare_audio
+    from deepfake_nb.data import as_waveform, prepare_audio
+    from deepfake_nb.evaluate import prepare_audio_file
+    if isinstance(src, (str, Path)): return np.ascontiguousarray(prepare_audio_file(src, cfg), dtype=np.float32)
     sr = int(cfg.audio.sample_rate)
-    if isinstance(src, (str, Path)): wave = load_item(src, 'audio', cfg)
-    else: wave = as_waveform(src, sr if sample_rate is None else int(sample_rate), sr, name='<array>',
-                             min_seconds=cfg.audio.min_seconds, max_seconds=cfg.data.max_audio_seconds)
+    wave = as_waveform(src, sr if sample_rate is None else int(sample_rate), sr, name='<array>',
+                       min_seconds=cfg.audio.min_seconds, max_seconds=cfg.data.max_audio_seconds)
     return np.ascontiguousarray(prepare_audio(wave, cfg, train=False), dtype=np.float32)
 
 def _to_pil(src: Any):
@@ -210,17 +211,13 @@ def crop_face(src: Any, # a file path, a PIL image or an HxWx3 array
               cfg: Any, # the branch's config (its `image` and `data` sections are used)
               cropper: Any = None # a `faces.FaceCropper` (built from cfg when None)
              ) -> tuple[np.ndarray, Any]:
-    "(`[1, 3, S, S]` float32 in [0, 1], the `faces.FaceCrop`) for one image, through the shared image path."
-    from PIL import Image
-    from deepfake_nb.data import load_item, load_image, image_to_tensor
-    from deepfake_nb.faces import FaceCropper
+    "(`[1, 3, S, S]` float32 in [0, 1], the `faces.FaceCrop`) for one image, through the shared image path (`evaluate.face_tensor`)."
+    from deepfake_nb.data import load_item, load_image
+    from deepfake_nb.evaluate import face_tensor
     name = str(src) if isinstance(src, (str, Path)) else '<image>'
     img = load_item(src, 'image', cfg) if isinstance(src, (str, Path)) else load_image(_to_pil(src), cfg.data.max_image_pixels)
-    fc = (cropper or FaceCropper(cfg)).detect(img, source=name)
-    size = int(cfg.image.image_size)
-    crop = fc.image.convert('RGB')
-    if crop.size != (size, size): crop = crop.resize((size, size), Image.BICUBIC)
-    return image_to_tensor(crop).numpy()[None], fc
+    x, fc = face_tensor(img, cfg, cropper, name)
+    return x.numpy()[None], fc
 
 def prep_image(src: Any, # a file path, a PIL image or an HxWx3 array
                cfg: Any, # the branch's config (its `image` and `data` sections are used)

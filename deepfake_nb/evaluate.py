@@ -20,8 +20,8 @@ from .metrics import binary_metrics, compute_eer, ece, ece_noise_floor, min_tdcf
 from .calibration import calibrator_from_dict, reliability_diagram
 
 # %% auto #0
-__all__ = ['prepare_audio_file', 'prepare_image_file', 'load_item_pil', 'make_tiny_layout', 'score_files', 'group_metrics',
-           'score_table_metrics', 'save_plots', 'read_asv_scores', 'evaluate', 'main']
+__all__ = ['prepare_audio_file', 'face_tensor', 'prepare_image_file', 'load_item_pil', 'make_tiny_layout', 'score_files',
+           'group_metrics', 'score_table_metrics', 'save_plots', 'read_asv_scores', 'evaluate', 'main']
 
 # %% ../nbs/13_evaluate.ipynb #469fb1e3
 def _path(p) -> str:
@@ -37,21 +37,30 @@ def prepare_audio_file(path, # audio file or `Item`
     except BadInputError: raise
     except Exception as e: raise BadInputError(_path(path), f'cannot prepare audio ({type(e).__name__}: {e})') from None
 
+def face_tensor(im: Image.Image, # a decoded RGB image
+                cfg, # project config (the checkpoint's)
+                cropper=None, # a `FaceCropper` (built from cfg when None)
+                name: str = '<image>' # the file name for error messages
+               ) -> tuple[torch.Tensor, Any]:
+    "Crop the face as in training: (`[3, S, S]` tensor in [0, 1], the `FaceCrop`); the one image step of evaluation and the Detector."
+    from deepfake_nb.faces import FaceCropper
+    cropper = cropper if cropper is not None else FaceCropper(cfg)
+    try: fc = cropper.detect(im, source=name)
+    except BadInputError as e: raise BadInputError(name, str(e).split(': ', 1)[-1]) from None
+    except Exception as e: raise BadInputError(name, f'face crop failed ({type(e).__name__}: {e})') from None
+    s = int(cfg.image.image_size)
+    crop = fc.image.convert('RGB')
+    if crop.size != (s, s): crop = crop.resize((s, s), Image.BICUBIC)
+    return image_to_tensor(crop), fc
+
 def prepare_image_file(path, # image file, `Item` or PIL image
                        cfg, # project config (the checkpoint's)
                        cropper=None # a `FaceCropper` (built from cfg when None)
                       ) -> torch.Tensor:
     "Decode an image, crop the face as in training and return a `[3, S, S]` tensor in [0, 1]."
-    from deepfake_nb.faces import FaceCropper
     name = '<image>' if isinstance(path, Image.Image) else _path(path)
     im = load_item(path, 'image', cfg) if not isinstance(path, Image.Image) else load_item_pil(path, cfg)
-    cropper = cropper if cropper is not None else FaceCropper(cfg)
-    try: im = cropper(im)
-    except BadInputError as e: raise BadInputError(name, str(e).split(': ', 1)[-1]) from None
-    except Exception as e: raise BadInputError(name, f'face crop failed ({type(e).__name__}: {e})') from None
-    s = int(cfg.image.image_size)
-    if im.size != (s, s): im = im.resize((s, s), Image.BICUBIC)
-    return image_to_tensor(im)
+    return face_tensor(im, cfg, cropper, name)[0]
 
 def load_item_pil(im: Image.Image, cfg) -> Image.Image:
     "A PIL image through the same checks as a file (size limit, RGB)."
