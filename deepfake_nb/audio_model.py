@@ -71,7 +71,7 @@ def _stft_power(x: torch.Tensor, # waveform [B, T]
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         X = torch.stft(x, n_fft, hop, window=window, center=True, pad_mode='reflect', return_complex=False)
-    return X[..., 0] ** 2 + X[..., 1] ** 2
+    return X.pow(2).sum(-1)  # (one reduction exports faster than two Gathers)
 
 class SpectralFrontEnd(nn.Module):
     "Fixed log-mel (+ optional LFCC) features at several STFT sizes: `[B, T] -> [B, len(n_ffts), n_mels + n_lfcc, frames]`."
@@ -217,6 +217,7 @@ class AudioDetector(nn.Module):
                  embed_dim: int = 128, # embedding size
                  dropout: float = 0.2, # dropout before the classifier
                  specaugment_p: float = 0.0, # SpecAugment++ probability (training mode only)
+                 stats_branch: bool = False, # also feed each band's mean and std over time straight to the embedding
                  ssl_encoder: str | nn.Module | None = None # frozen SSL encoder: path/hub id, or a `transformers` model
                 ):
         super().__init__()
@@ -247,6 +248,8 @@ class AudioDetector(nn.Module):
         self.pool = AttentiveStatsPool(d)
         self.ssl = None
         pooled = 2 * d
+        self.stats = nn.Sequential(nn.Linear(2 * len(n_ffts) * self.spec.n_bins, d), nn.ReLU()) if stats_branch else None
+        pooled += d if stats_branch else 0
         if ssl_encoder is not None:
             self.ssl = SSLEncoder(model=ssl_encoder) if isinstance(ssl_encoder, nn.Module) else SSLEncoder(ssl_encoder)
             self.ssl_proj = nn.Linear(self.ssl.hidden, d); self.ssl_pool = AttentiveStatsPool(d)
@@ -265,7 +268,8 @@ class AudioDetector(nn.Module):
         sp = cfg['augment']['audio']['specaugment_p'] if 'augment' in cfg else 0.0
         return cls(sr, m['sinc_filters'], m['sinc_kernel'], m.get('sinc_stride', 8), list(m.get('wave_channels', [32, 48, 64])),
                    m['n_mels'], m['n_lfcc'], list(m['n_ffts']), m['hop_length'], list(m['channels']), m['gru_hidden'],
-                   m['embed_dim'], m['dropout'], sp, ssl_model if ssl_model is not None else m.get('ssl_encoder'))
+                   m['embed_dim'], m['dropout'], sp, bool(m.get('stats_branch', False)),
+                   ssl_model if ssl_model is not None else m.get('ssl_encoder'))
 
     @staticmethod
     def normalize(wave: torch.Tensor) -> torch.Tensor:
@@ -284,6 +288,7 @@ class AudioDetector(nn.Module):
         if wave.dim() == 1: wave = wave[None]
         x = self.normalize(wave)
         s = self.spectral(x)
+        stats = torch.cat([s.mean(-1), s.std(-1)], -1).flatten(1) if self.stats is not None else None  # [B, 2*R*F], before masking
         if self.training and self.specaugment_p > 0: s = spec_augment_pp(s, self.specaugment_p)
         h = self.blocks(self.stem(s))                      # [B, C, F', T']
         h = h.flatten(1, 2)                                # [B, C*F', T']
@@ -298,6 +303,7 @@ class AudioDetector(nn.Module):
         h = self.proj(h.transpose(1, 2))                   # [B, T', d]
         if self.gru is not None: h = self.gru(h)[0]
         z = self.pool(h)
+        if stats is not None: z = torch.cat([z, self.stats(stats)], -1)
         if self.ssl is not None: z = torch.cat([z, self.ssl_pool(self.ssl_proj(self.ssl(x)))], -1)
         emb = self.embed(z)
         logits = self.head(self.drop(emb)).squeeze(-1)

@@ -21,7 +21,7 @@ __all__ = ['AUDIO_EXTS', 'IMAGE_EXTS', 'IMAGE_FORMATS', 'LABELS', 'LABEL_NAMES',
            'prepare_audio', 'load_image', 'Item', 'parse_label', 'list_files', 'read_layout', 'read_manifest',
            'parse_asvspoof_line', 'read_asvspoof', 'read_protocol', 'read_faceforensics', 'find_items', 'load_item',
            'scan_items', 'AudioDataset', 'center_crop', 'image_to_tensor', 'ImageDataset', 'seed_worker',
-           'balanced_weights', 'make_loader', 'loading_throughput', 'main']
+           'corpus_group', 'balanced_weights', 'make_loader', 'loading_throughput', 'main']
 
 # %% ../nbs/01_data.ipynb #52dd91b2
 class BadInputError(ValueError):
@@ -633,12 +633,20 @@ def seed_worker(worker_id: int # DataLoader worker index
     s = torch.initial_seed() % 2**32
     random.seed(s); np.random.seed(s)
 
-def balanced_weights(labels: Sequence[int] # 0/1 labels
+def corpus_group(speaker: str # an `Item.speaker`, e.g. 'LibriSpeech-2609', 'VCTK-p228', 'unknown(page-12)'
+                ) -> str:
+    "The corpus part of a speaker id: the text before the first '-' or '(' ('' when there is none)."
+    return re.split(r'[-(]', speaker or '', maxsplit=1)[0]
+
+def balanced_weights(labels: Sequence[int], # 0/1 labels
+                     groups: Sequence[str] | None = None # optional group per sample; each group gets equal weight within its class
                     ) -> torch.Tensor:
-    "Per-sample weights giving each class the same total weight."
+    "Per-sample weights giving each class (and, with `groups`, each group inside a class) the same total weight."
     labels = np.asarray(labels)
-    counts = np.bincount(labels, minlength=2).astype(np.float64)
-    return torch.as_tensor(1.0 / counts[labels], dtype=torch.double)
+    keys = labels.astype(str) if groups is None else np.char.add(labels.astype(str) + '|', np.asarray(groups, dtype=str))
+    _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    per_class = np.array([len(np.unique(keys[labels == c])) for c in (0, 1)], dtype=np.float64)
+    return torch.as_tensor(1.0 / (counts[inv] * per_class[labels]), dtype=torch.double)
 
 def make_loader(ds: torch.utils.data.Dataset, # an AudioDataset / ImageDataset (needs `.labels` for balancing)
                 cfg: Any, # the project config
@@ -652,7 +660,8 @@ def make_loader(ds: torch.utils.data.Dataset, # an AudioDataset / ImageDataset (
     g = torch.Generator().manual_seed(int(cfg.seed))
     sampler, shuffle = None, False
     if train and cfg.data.balanced_sampler and len(np.unique(ds.labels)) == 2:
-        sampler = torch.utils.data.WeightedRandomSampler(balanced_weights(ds.labels), len(ds), replacement=True, generator=g)
+        groups = [corpus_group(it.speaker) for it in ds.items] if cfg.data.get('balance_groups') else None
+        sampler = torch.utils.data.WeightedRandomSampler(balanced_weights(ds.labels, groups), len(ds), replacement=True, generator=g)
     else: shuffle = train
     return torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=shuffle, sampler=sampler, num_workers=nw,
                                        worker_init_fn=seed_worker, generator=g, drop_last=train and len(ds) > bs,

@@ -240,7 +240,7 @@ def evaluate(modality: str, # 'audio' or 'image'
              data: str | Path | None = None, # seed layout / manifest CSV / protocol file (default: cfg.data.root)
              out: str | Path = 'eval', # output folder
              checkpoint: str | Path | None = None, # checkpoint file (default: the bundled weights)
-             split: str | None = 'test', # split to evaluate (None: every item)
+             split: str | None = 'auto', # split to evaluate; 'auto': test when the data holds several splits, else every item; None: every item
              threshold: float | None = None, # decision threshold (default: the checkpoint's operating point)
              batch_size: int = 16, # files per forward pass
              device: str = 'auto', # auto | cpu | cuda
@@ -255,7 +255,11 @@ def evaluate(modality: str, # 'audio' or 'image'
     ckpt = Path(checkpoint) if checkpoint else bundled_checkpoint(modality)
     model, meta = load_checkpoint(ckpt, device=dev, modality=modality)
     cfg = meta['config']
-    items = find_items(data if data is not None else cfg.data.root, modality, split, audio_dir)
+    items = find_items(data if data is not None else cfg.data.root, modality, None if split == 'auto' else split, audio_dir)
+    if split == 'auto':  # a data root -> its test split; a split folder, a one-split manifest or unsplit data -> all of it
+        splits = {it.split for it in items}
+        split = 'test' if len(splits) > 1 and 'test' in splits else None
+        if split: items = [it for it in items if it.split == split]
     if limit and limit < len(items): items = [items[int(i)] for i in np.unique(np.linspace(0, len(items) - 1, limit).round())]
     if not items: raise BadInputError(data, f'no {modality} items found' + (f' in split {split!r}' if split else ''))
     op = meta.get('operating_point') or {}
@@ -305,7 +309,8 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default sys
                     'In-the-Wild protocol file (default: data.root of the checkpoint config)')
     ap.add_argument('--out', required=True, help='output folder')
     ap.add_argument('--checkpoint', default=None, help='checkpoint .safetensors (default: the bundled weights)')
-    ap.add_argument('--split', default='test', help="split to evaluate (default test; 'all' for every item)")
+    ap.add_argument('--split', default='auto', help="split to evaluate (default auto: test for a data root with several splits, "
+                    "everything for a split folder or a one-split manifest; 'all' for every item)")
     ap.add_argument('--threshold', type=float, default=None, help="decision threshold on the calibrated score "
                     "(default: the checkpoint's validation operating point)")
     ap.add_argument('--batch-size', type=int, default=16, help='files per forward pass')

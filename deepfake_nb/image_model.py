@@ -5,6 +5,7 @@
 # %% ../nbs/06_image_model.ipynb #aef0111c
 from __future__ import annotations
 import copy
+from functools import partial
 import math
 from typing import Any
 
@@ -69,9 +70,14 @@ class FreqBranch(nn.Module):
 # %% ../nbs/06_image_model.ipynb #4103c487
 from timm.layers import PatchEmbed
 
+def _conv_bn_gelu(c_in: int, c_out: int, stride: int) -> list[nn.Module]:
+    return [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.GELU()]
+
 class ConvStemPatchEmbed(PatchEmbed):
     "timm `PatchEmbed` whose projection is a stack of stride-2 3x3 convs (+BN+GELU) reaching the same patch grid."
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args,
+                 full_res_convs: bool = False, # put a stride-1 3x3 conv before each stride-2 conv (`stem: deep`)
+                 **kwargs):
         super().__init__(*args, **kwargs)
         p, d = self.patch_size[0], self.proj.out_channels
         n = int(round(math.log2(p)))
@@ -79,7 +85,8 @@ class ConvStemPatchEmbed(PatchEmbed):
         layers, c_in = [], self.proj.in_channels
         for i in range(n):
             c = max(16, d//2**(n - i))
-            layers += [nn.Conv2d(c_in, c, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(c), nn.GELU()]
+            if full_res_convs: layers += _conv_bn_gelu(c_in, c, 1); c_in = c
+            layers += _conv_bn_gelu(c_in, c, 2)
             c_in = c
         self.proj = nn.Sequential(*layers, nn.Conv2d(c_in, d, 1))
 
@@ -98,14 +105,14 @@ def rgb_backbone(cfg: Any # config (uses cfg.image and cfg.image_model)
             net = timm.create_model(_VIT_PRETRAINED[m.vit_dim], pretrained=True, **{k: v for k, v in kw.items() if k not in ('embed_dim', 'num_heads')})
         else:
             from timm.models.vision_transformer import VisionTransformer
-            if m.stem == 'conv': kw['embed_layer'] = ConvStemPatchEmbed
-            elif m.stem != 'patch': raise ValueError(f"image_model.stem must be conv or patch, got {m.stem!r}")
+            if m.stem in ('conv', 'deep'): kw['embed_layer'] = partial(ConvStemPatchEmbed, full_res_convs=m.stem == 'deep')
+            elif m.stem != 'patch': raise ValueError(f"image_model.stem must be conv, deep or patch, got {m.stem!r}")
             net = VisionTransformer(**kw)
         return net, m.vit_dim
-    if m.backbone == 'efficientnet_b0':
-        net = timm.create_model('efficientnet_b0', pretrained=bool(m.pretrained), num_classes=0)
-        return net, net.num_features
-    raise ValueError(f"image_model.backbone must be vit or efficientnet_b0, got {m.backbone!r}")
+    if not timm.is_model(m.backbone):
+        raise ValueError(f"image_model.backbone must be vit or a timm model name (e.g. efficientnet_b0, resnet10t), got {m.backbone!r}")
+    net = timm.create_model(m.backbone, pretrained=bool(m.pretrained), num_classes=0)
+    return net, net.num_features
 
 # %% ../nbs/06_image_model.ipynb #18b0c74b
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
