@@ -149,6 +149,7 @@ class FaceCropper:
                  size: int | None = None, # override cfg.image.image_size
                  margin: float | None = None, # override cfg.image.face_margin
                  no_face: str | None = None, # override cfg.image.no_face: center_crop | error
+                 crop_mode: str | None = None, # override cfg.image.face_crop: aligned | native
                  max_side: int = 640, # shrink larger images to this side for detection only
                  cascade_dir: str | Path | None = None # Haar cascade folder (default cv2.data.haarcascades)
                 ):
@@ -159,8 +160,11 @@ class FaceCropper:
         self.detector = detector or c.face_detector
         self.size, self.margin = int(size or c.image_size), float(c.face_margin if margin is None else margin)
         self.no_face, self.max_side = no_face or c.no_face, max_side
+        self.crop_mode = crop_mode or c.get('face_crop', 'aligned')
         if self.no_face not in ('center_crop', 'error'):
             raise ValueError(f"image.no_face must be center_crop or error, got {self.no_face!r}")
+        if self.crop_mode not in ('aligned', 'native'):
+            raise ValueError(f"image.face_crop must be aligned or native, got {self.crop_mode!r}")
         if self.detector == 'dlib': self.backend = DlibBackend()
         elif self.detector == 'haar': self.backend = HaarBackend(cascade_dir)
         elif self.detector == 'none': self.backend = None
@@ -193,6 +197,10 @@ class FaceCropper:
             angle = eye_angle(le, re_)
         center = ((x0 + x1)/2, (y0 + y1)/2)
         side = max(x1 - x0, y1 - y0)*(1 + 2*self.margin)
+        if self.crop_mode == 'native' and 2/3 <= self.size/side <= 3/2:  # pixel-exact window: integer shift, no resampling
+            M = np.array([[1.0, 0.0, -round(center[0] - self.size/2)], [0.0, 1.0, -round(center[1] - self.size/2)]])
+            crop = warp_crop(rgb, M, self.size)
+            return FaceCrop(Image.fromarray(crop), box, None if pts is None else apply_affine(pts, M), True, 0.0)
         M = align_matrix(center, angle, side, self.size)
         crop = warp_crop(rgb, M, self.size)
         return FaceCrop(Image.fromarray(crop), box, None if pts is None else apply_affine(pts, M), True, float(angle))
