@@ -83,20 +83,30 @@ class DlibBackend:
                 ):
         import dlib
         self.det = dlib.get_frontal_face_detector()
-        self.shape = dlib.shape_predictor(str(dlib_model_path('shape_predictor_68_face_landmarks.dat')))
+        self._shape = None  # the 68-point model (100 MB) is loaded on first use: native crops never need it
         self.upsample_below = upsample_below
 
-    def __call__(self, rgb: np.ndarray # HxWx3 uint8
+    @property
+    def shape(self):
+        "The dlib 68-point shape predictor (loaded once, on first use)."
+        if self._shape is None:
+            import dlib
+            self._shape = dlib.shape_predictor(str(dlib_model_path('shape_predictor_68_face_landmarks.dat')))
+        return self._shape
+
+    def __call__(self, rgb: np.ndarray, # HxWx3 uint8
+                 landmarks: bool = True # also fit the 68 landmarks (else None)
                 ) -> list[tuple[tuple[int, int, int, int], np.ndarray | None]]:
-        "Faces as (box, [68, 2] landmarks)."
-        import dlib
+        "Faces as (box, [68, 2] landmarks or None)."
         up = 1 if min(rgb.shape[:2]) < self.upsample_below else 0
         rects = self.det(rgb, up)
         if len(rects) == 0 and up == 0: rects = self.det(rgb, 1)
         out = []
         for r in rects:
-            s = self.shape(rgb, r)
-            pts = np.array([(s.part(i).x, s.part(i).y) for i in range(s.num_parts)], dtype=np.float64)
+            pts = None
+            if landmarks:
+                s = self.shape(rgb, r)
+                pts = np.array([(s.part(i).x, s.part(i).y) for i in range(s.num_parts)], dtype=np.float64)
             out.append(((r.left(), r.top(), r.right(), r.bottom()), pts))
         return out
 
@@ -114,7 +124,8 @@ class HaarBackend:
                                     "use image.face_detector: dlib")
         self.face, self.eye = cv2.CascadeClassifier(str(face_xml)), cv2.CascadeClassifier(str(eye_xml))
 
-    def __call__(self, rgb: np.ndarray # HxWx3 uint8
+    def __call__(self, rgb: np.ndarray, # HxWx3 uint8
+                 landmarks: bool = True # eye centres when found (cheap, always on)
                 ) -> list[tuple[tuple[int, int, int, int], np.ndarray | None]]:
         "Faces as (box, [2, 2] eye centres or None)."
         import cv2
@@ -170,14 +181,19 @@ class FaceCropper:
         elif self.detector == 'none': self.backend = None
         else: raise ValueError(f"image.face_detector must be dlib, haar or none, got {self.detector!r}")
 
-    def _faces(self, rgb: np.ndarray) -> list:
+    def _faces(self, rgb: np.ndarray, landmarks: bool = True) -> list:
         "Detections in original coordinates (detection runs on a shrunk copy of large images)."
         import cv2
         h, w = rgb.shape[:2]; s = max(h, w)
-        if s <= self.max_side: return self.backend(rgb)
+        if s <= self.max_side: return self.backend(rgb, landmarks)
         f = self.max_side/s
         small = cv2.resize(rgb, (round(w*f), round(h*f)), interpolation=cv2.INTER_AREA)
-        return [(tuple(int(round(v/f)) for v in b), None if p is None else p/f) for b, p in self.backend(small)]
+        return [(tuple(int(round(v/f)) for v in b), None if p is None else p/f) for b, p in self.backend(small, landmarks)]
+
+    def _largest(self, rgb: np.ndarray, landmarks: bool) -> tuple | None:
+        "(box, landmarks) of the largest face, or None."
+        faces = [] if self.backend is None else self._faces(rgb, landmarks)
+        return max(faces, key=lambda f: (f[0][2] - f[0][0])*(f[0][3] - f[0][1])) if faces else None
 
     def detect(self, img: Image.Image, # any PIL image (converted to RGB)
                source: str = '<image>' # name used in error messages
@@ -185,25 +201,25 @@ class FaceCropper:
         "Find, align and crop the largest face; see `no_face` for images without one."
         rgb = np.asarray(img.convert('RGB'))
         if rgb.ndim != 3 or min(rgb.shape[:2]) < 8: raise BadInputError(source, f"image too small ({rgb.shape[1]}x{rgb.shape[0]})")
-        faces = [] if self.backend is None else self._faces(rgb)
-        if not faces:
+        native = self.crop_mode == 'native'
+        face = self._largest(rgb, landmarks=not native)  # a native window needs only the box
+        if face is None:
             if self.no_face == 'error' and self.backend is not None: raise BadInputError(source, "no face found (set image.no_face: center_crop to score the centre instead)")
             return FaceCrop(Image.fromarray(center_square(rgb, self.size)), None, None, self.backend is None, 0.0)
-        box, pts = max(faces, key=lambda f: (f[0][2] - f[0][0])*(f[0][3] - f[0][1]))
-        x0, y0, x1, y1 = box
+        (x0, y0, x1, y1), pts = face
+        center = ((x0 + x1)/2, (y0 + y1)/2)
+        side = max(x1 - x0, y1 - y0)*(1 + 2*self.margin)
+        if native and 2/3 <= self.size/side <= 3/2:  # pixel-exact window: integer shift, no resampling, no landmarks
+            M = np.array([[1.0, 0.0, -round(center[0] - self.size/2)], [0.0, 1.0, -round(center[1] - self.size/2)]])
+            return FaceCrop(Image.fromarray(warp_crop(rgb, M, self.size)), face[0], None, True, 0.0)
+        if native: pts = self._largest(rgb, landmarks=True)[1]  # alignment needs the eyes
         angle = 0.0
         if pts is not None:
             le, re_ = (pts[_LEFT_EYE].mean(0), pts[_RIGHT_EYE].mean(0)) if len(pts) == 68 else (pts[0], pts[1])
             angle = eye_angle(le, re_)
-        center = ((x0 + x1)/2, (y0 + y1)/2)
-        side = max(x1 - x0, y1 - y0)*(1 + 2*self.margin)
-        if self.crop_mode == 'native' and 2/3 <= self.size/side <= 3/2:  # pixel-exact window: integer shift, no resampling
-            M = np.array([[1.0, 0.0, -round(center[0] - self.size/2)], [0.0, 1.0, -round(center[1] - self.size/2)]])
-            crop = warp_crop(rgb, M, self.size)
-            return FaceCrop(Image.fromarray(crop), box, None if pts is None else apply_affine(pts, M), True, 0.0)
         M = align_matrix(center, angle, side, self.size)
         crop = warp_crop(rgb, M, self.size)
-        return FaceCrop(Image.fromarray(crop), box, None if pts is None else apply_affine(pts, M), True, float(angle))
+        return FaceCrop(Image.fromarray(crop), face[0], None if pts is None else apply_affine(pts, M), True, float(angle))
 
     def __call__(self, img: Image.Image, # any PIL image
                  source: str = '<image>' # name used in error messages
