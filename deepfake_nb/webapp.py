@@ -181,7 +181,7 @@ def audio_figure(wave: np.ndarray, # mono waveform [T] as the model sees it
         ax.set_ylabel('Hz')
     else:
         ax.imshow(spec, aspect='auto', origin='lower', cmap='magma', extent=(0, dur, 0, spec.shape[0]), interpolation='nearest')
-        ax.set_ylabel('log-mel band', fontsize=8)
+        ax.set_ylabel('band (mel, LFCC)', fontsize=8)
     if spec_saliency is not None:
         ax = axs['ssal']
         if spec is not None: ax.imshow(spec, aspect='auto', origin='lower', cmap='gray', extent=(0, dur, 0, spec.shape[0]), interpolation='nearest')
@@ -376,7 +376,7 @@ The score is the calibrated probability that the input is fake. Files are delete
 Uploads larger than {mb:g} MB are refused."""
 
 HEATMAP_NOTE = """<small>The heat maps show where a small change of the input would move the model's score most (the gradient of its logit:
-|d logit / d wave| under the waveform, |d logit / d log-mel| on the model's own spectrogram, |d logit / d pixel| on the aligned face crop).
+|d logit / d wave| under the waveform, |d logit / d log-mel| on the model's own spectral image (log-mel bands, then LFCC coefficients when the model uses them), |d logit / d pixel| on the aligned face crop).
 They show what the model is sensitive to, not proof of manipulation. Blank stretches of the spectrogram are parts of a long clip that no
 scoring window covered.</small>"""
 
