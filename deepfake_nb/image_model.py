@@ -71,6 +71,7 @@ class FreqBranch(nn.Module):
 from timm.layers import PatchEmbed
 
 def _conv_bn_gelu(c_in: int, c_out: int, stride: int) -> list[nn.Module]:
+    "3x3 conv (no bias) + BatchNorm + GELU, as a list of layers."
     return [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.GELU()]
 
 class ConvStemPatchEmbed(PatchEmbed):
