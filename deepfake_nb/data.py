@@ -21,7 +21,7 @@ __all__ = ['AUDIO_EXTS', 'IMAGE_EXTS', 'IMAGE_FORMATS', 'LABELS', 'LABEL_NAMES',
            'prepare_audio', 'load_image', 'Item', 'parse_label', 'list_files', 'read_layout', 'read_manifest',
            'parse_asvspoof_line', 'read_asvspoof', 'read_protocol', 'read_faceforensics', 'find_items', 'load_item',
            'scan_items', 'AudioDataset', 'center_crop', 'image_to_tensor', 'ImageDataset', 'seed_worker',
-           'corpus_group', 'balanced_weights', 'make_loader', 'loading_throughput', 'main']
+           'corpus_group', 'sampling_group', 'balanced_weights', 'make_loader', 'loading_throughput', 'main']
 
 # %% ../nbs/01_data.ipynb #52dd91b2
 class BadInputError(ValueError):
@@ -638,6 +638,14 @@ def corpus_group(speaker: str # an `Item.speaker`, e.g. 'LibriSpeech-2609', 'VCT
     "The corpus part of a speaker id: the text before the first '-' or '(' ('' when there is none)."
     return re.split(r'[-(]', speaker or '', maxsplit=1)[0]
 
+def sampling_group(item: Item, # a labelled item
+                   key: str = 'speaker_corpus' # speaker_corpus (corpus part of the speaker id) | source (the data source it came from)
+                  ) -> str:
+    "The group an item is balanced in, inside its class, when `cfg.data.balance_groups` is on."
+    if key == 'speaker_corpus': return corpus_group(item.speaker)
+    if key == 'source': return item.source or ''
+    raise ValueError(f"data.group_by must be speaker_corpus or source, got {key!r}")
+
 def balanced_weights(labels: Sequence[int], # 0/1 labels
                      groups: Sequence[str] | None = None # optional group per sample; each group gets equal weight within its class
                     ) -> torch.Tensor:
@@ -660,7 +668,8 @@ def make_loader(ds: torch.utils.data.Dataset, # an AudioDataset / ImageDataset (
     g = torch.Generator().manual_seed(int(cfg.seed))
     sampler, shuffle = None, False
     if train and cfg.data.balanced_sampler and len(np.unique(ds.labels)) == 2:
-        groups = [corpus_group(it.speaker) for it in ds.items] if cfg.data.get('balance_groups') else None
+        key = cfg.data.get('group_by', 'speaker_corpus')
+        groups = [sampling_group(it, key) for it in ds.items] if cfg.data.get('balance_groups') else None
         sampler = torch.utils.data.WeightedRandomSampler(balanced_weights(ds.labels, groups), len(ds), replacement=True, generator=g)
     else: shuffle = train
     return torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=shuffle, sampler=sampler, num_workers=nw,

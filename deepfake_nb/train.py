@@ -26,9 +26,9 @@ from .metrics import compute_eer
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'MODALITY_SPECS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device',
            'setup_distributed', 'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader',
-           'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'fit', 'RealNegatives',
-           'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint', 'train_modality', 'train_parser',
-           'cli_main']
+           'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'weight_average', 'fit',
+           'RealNegatives', 'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint', 'train_modality',
+           'train_parser', 'cli_main']
 
 # %% ../nbs/12_train.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -289,6 +289,15 @@ def _fmt(row: dict) -> str:
     "One printable line per epoch."
     return '  '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in row.items())
 
+def weight_average(model: nn.Module, # the model being trained (unwrapped)
+                   decay: float # EMA decay per optimizer step; 0 = no averaging
+                  ) -> nn.Module | None:
+    "An EMA copy of `model` (parameters and buffers) updated by `.update_parameters(model)`, or None when `decay` is 0."
+    if not decay: return None
+    if not 0 < decay < 1: raise ValueError(f'train.ema must be 0 (off) or in (0, 1), got {decay}')
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+
 def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
         train_loader: DataLoader, # training batches (x, y)
         val_loader: DataLoader, # validation batches (x, y)
@@ -311,6 +320,7 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
     sample_ndim = None
     steps = max(1, len(loader))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, partial(warmup_cosine, warmup=round(tc.warmup_epochs * steps), total=tc.epochs * steps))
+    ema = weight_average(raw, float(tc.get('ema', 0) or 0))
     amp = amp_settings(cfg, env.device)
     scaler = torch.amp.GradScaler('cuda', enabled=amp[0] and amp[1] == torch.float16)
     start, best, best_epoch, bad, history, stopped = 0, float('inf'), -1, 0, [], ''
@@ -319,6 +329,7 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
         try:  # a last.pt of another model/config, or not a training state at all: one clear error, not a traceback
             raw.load_state_dict(st['model']); opt.load_state_dict(st['optimizer'])
             sched.load_state_dict(st['scheduler']); scaler.load_state_dict(st['scaler'])
+            if ema is not None: ema.load_state_dict(st['ema'])
             if isinstance(loss_fn, nn.Module) and st.get('loss'): loss_fn.load_state_dict(st['loss'])
             if hasattr(raw, 'load_train_state') and st.get('model_train_state') is not None: raw.load_train_state(st['model_train_state'])
             if len(st.get('generators', [])) == len(gens) and st.get('world') == env.world:
@@ -358,6 +369,7 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
             opt.zero_grad(set_to_none=True)
             scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
             step += 1
+            if ema is not None: ema.update_parameters(raw)
             if on_batch is not None: on_batch(raw, step)
             tot += float(loss.detach()) * len(y); n += len(y)
             bar.set_postfix(loss=f'{tot / max(n, 1):.4f}', refresh=False)
@@ -366,9 +378,10 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
                 if over: stopped = f'time budget of {tc.max_minutes} min'; break
         tot, n = _all_sum(env, [tot, float(n)])
         _sync_buffers(raw, env)
+        judged = raw if ema is None else ema.module   # the weights that are validated and saved as best.pt
         dec = [0.0, 0.0, 0.0]
         if env.main:
-            logits_v, labels_v, vloss = evaluate(raw, val_loader, loss_fn, env.device, amp, sample_ndim)
+            logits_v, labels_v, vloss = evaluate(judged, val_loader, loss_fn, env.device, amp, sample_ndim)
             m = val_metrics(logits_v, labels_v)
             score = m['eer'] if not math.isnan(m['eer']) else vloss
             improved = score < best
@@ -382,9 +395,9 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
         rngs = _gather_rng(env)
         if env.main:
             history.append(row)
-            if improved: save_state(best_path, model=raw.state_dict(), epoch=epoch, metrics=row, config=json.loads(json.dumps(cfg)))
+            if improved: save_state(best_path, model=judged.state_dict(), epoch=epoch, metrics=row, config=json.loads(json.dumps(cfg)))
             save_state(last_path, model=raw.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
-                       scaler=scaler.state_dict(), epoch=epoch, best=best, best_epoch=best_epoch, bad_epochs=bad,
+                       scaler=scaler.state_dict(), ema=ema.state_dict() if ema is not None else None, epoch=epoch, best=best, best_epoch=best_epoch, bad_epochs=bad,
                        history=history, rng=rngs, stopped=stopped if stopped.startswith('early') else '',  # a time-budget stop is resumable
                        world=env.world, sample_ndim=sample_ndim,
                        generators=[g.get_state() for g in gens], loss=loss_fn.state_dict() if isinstance(loss_fn, nn.Module) else {},
