@@ -611,7 +611,7 @@ class ImageDataset(torch.utils.data.Dataset):
         "Load, crop and resize one image to a uint8 `[S, S, 3]` array."
         im = load_item(item, 'image', self.cfg)
         try: im = self.crop(im)
-        except BadInputError: raise
+        except (BadInputError, ImportError): raise   # a missing package is not a bad file: stop instead of skipping every face
         except Exception as e: raise BadInputError(item.path, f'crop failed ({_short(e)})') from None
         return np.asarray(self._fit(im), dtype=np.uint8)
 

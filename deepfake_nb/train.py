@@ -642,7 +642,7 @@ def cli_main(modality: str, # 'audio' or 'image'
         out = Path(a.out) if a.out else Path(cfg.train.out_dir)/modality
         command = 'python -m deepfake_nb.train_' + modality + ' ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
         train_modality(modality, cfg, out, bundle=a.bundle, command=command)
-    except (ConfigError, BadInputError) as e:
+    except (ConfigError, BadInputError, ImportError) as e:
         print(f'error: {e}', file=sys.stderr); return 2
     finally: cleanup_distributed()
     return 0
