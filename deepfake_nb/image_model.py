@@ -4,7 +4,6 @@
 
 # %% ../nbs/06_image_model.ipynb #aef0111c
 from __future__ import annotations
-import copy
 from functools import partial
 import math
 from typing import Any
@@ -186,16 +185,18 @@ class EMATeacher(nn.Module):
                  decay: float = 0.999 # EMA decay per update
                 ):
         super().__init__()
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
         self.decay = decay
-        self.model = copy.deepcopy(student).eval()
+        self.average = AveragedModel(student, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+        self.average.update_parameters(student)   # the first update copies: the teacher starts as the student
+        self.model = self.average.module.eval()
         for p in self.model.parameters(): p.requires_grad_(False)
 
     @torch.no_grad()
     def update(self, student: nn.Module # the model being trained
               ) -> None:
-        "Move the teacher's weights towards the student's (buffers such as BatchNorm statistics are copied)."
-        for t, s in zip(self.model.parameters(), student.parameters()): t.lerp_(s.detach(), 1 - self.decay)
-        for t, s in zip(self.model.buffers(), student.buffers()): t.copy_(s)
+        "Move the teacher's weights and buffers (BatchNorm statistics) towards the student's by `1 - decay`."
+        self.average.update_parameters(student)
 
     @torch.no_grad()
     def forward(self, x: torch.Tensor # model input
