@@ -161,6 +161,7 @@ class FaceCropper:
                  margin: float | None = None, # override cfg.image.face_margin
                  no_face: str | None = None, # override cfg.image.no_face: center_crop | error
                  crop_mode: str | None = None, # override cfg.image.face_crop: aligned | native
+                 native_range: tuple[float, float] | None = None, # override cfg.image.native_range: size/side ratios cut as native windows
                  max_side: int = 640, # shrink larger images to this side for detection only
                  cascade_dir: str | Path | None = None # Haar cascade folder (default cv2.data.haarcascades)
                 ):
@@ -172,6 +173,9 @@ class FaceCropper:
         self.size, self.margin = int(size or c.image_size), float(c.face_margin if margin is None else margin)
         self.no_face, self.max_side = no_face or c.no_face, max_side
         self.crop_mode = crop_mode or c.get('face_crop', 'aligned')
+        self.native_range = tuple(float(v) for v in (native_range or c.get('native_range', (2/3, 3/2))))
+        if len(self.native_range) != 2 or not 0 < self.native_range[0] <= 1 <= self.native_range[1]:
+            raise ValueError(f"image.native_range must be [low, high] with 0 < low <= 1 <= high, got {list(self.native_range)}")
         if self.no_face not in ('center_crop', 'error'):
             raise ValueError(f"image.no_face must be center_crop or error, got {self.no_face!r}")
         if self.crop_mode not in ('aligned', 'native'):
@@ -209,7 +213,7 @@ class FaceCropper:
         (x0, y0, x1, y1), pts = face
         center = ((x0 + x1)/2, (y0 + y1)/2)
         side = max(x1 - x0, y1 - y0)*(1 + 2*self.margin)
-        if native and 2/3 <= self.size/side <= 3/2:  # pixel-exact window: integer shift, no resampling, no landmarks
+        if native and self.native_range[0] <= self.size/side <= self.native_range[1]:  # pixel-exact window: integer shift, no resampling, no landmarks
             M = np.array([[1.0, 0.0, -round(center[0] - self.size/2)], [0.0, 1.0, -round(center[1] - self.size/2)]])
             return FaceCrop(Image.fromarray(warp_crop(rgb, M, self.size)), face[0], None, True, 0.0)
         if native: pts = self._largest(rgb, landmarks=True)[1]  # alignment needs the eyes
