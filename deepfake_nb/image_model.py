@@ -185,9 +185,9 @@ class EMATeacher(nn.Module):
                  decay: float = 0.999 # EMA decay per update
                 ):
         super().__init__()
-        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+        from deepfake_nb.train import weight_average   # the loop's `train.ema` averaging
         self.decay = decay
-        self.average = AveragedModel(student, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+        self.average = weight_average(student, decay)
         self.average.update_parameters(student)   # the first update copies: the teacher starts as the student
         self.model = self.average.module.eval()
         for p in self.model.parameters(): p.requires_grad_(False)
