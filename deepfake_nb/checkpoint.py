@@ -6,7 +6,7 @@
 from __future__ import annotations
 import importlib, json, os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
@@ -18,8 +18,8 @@ from .config import default_config, to_attrdict
 from .data import BadInputError
 
 # %% auto #0
-__all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'WEIGHTS_DIR', 'build_model', 'save_checkpoint', 'checkpoint_meta',
-           'load_checkpoint', 'bundled_checkpoint', 'save_state', 'load_state']
+__all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'WEIGHTS_DIR', 'Ensemble', 'build_model', 'save_checkpoint',
+           'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'save_state', 'load_state']
 
 # %% ../nbs/11_checkpoint.ipynb #7edcf588
 FORMAT = 'deepfake_nb/1'
@@ -42,11 +42,30 @@ def _check_modality(modality: str) -> str:
     if modality not in MODALITIES: raise ValueError(f"unknown modality {modality!r} (expected one of {MODALITIES})")
     return modality
 
+class Ensemble(nn.Module):
+    "Independently trained detectors of one architecture; the logit is the mean of theirs."
+    def __init__(self, members: Sequence[nn.Module] # detectors with the model contract, same input
+                ):
+        super().__init__()
+        if len(members) < 2: raise ValueError(f'an ensemble needs at least 2 members, got {len(members)}')
+        self.members = nn.ModuleList(members)
+        self.input_ndim = getattr(members[0], 'input_ndim', None)
+
+    def forward(self, x: torch.Tensor, # one batch, as every member takes it
+                return_embedding: bool = False # also return the members' embeddings, concatenated
+               ):
+        "Mean member logit [B] (and the concatenated embeddings [B, sum D] if asked)."
+        outs = [m(x, return_embedding=True) if return_embedding else m(x) for m in self.members]
+        if not return_embedding: return torch.stack(outs).mean(0)
+        return torch.stack([o[0] for o in outs]).mean(0), torch.cat([o[1] for o in outs], 1)
+
 def build_model(modality: str, # 'audio' or 'image'
-                cfg # full config (AttrDict)
+                cfg # full config (AttrDict); `<modality>_model.members` > 1 builds an `Ensemble`
                ) -> nn.Module:
     "A freshly initialised detector for `modality`, configured by `cfg`."
-    return MODEL_BUILDERS[_check_modality(modality)](cfg)
+    build = MODEL_BUILDERS[_check_modality(modality)]
+    n = int(cfg[f'{modality}_model'].get('members', 1))
+    return Ensemble([build(cfg) for _ in range(n)]) if n > 1 else build(cfg)
 
 # %% ../nbs/11_checkpoint.ipynb #071b9cff
 def _json_default(o: Any) -> Any:

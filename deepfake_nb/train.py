@@ -27,8 +27,8 @@ from .metrics import compute_eer
 __all__ = ['METRIC_COLUMNS', 'MODALITY_SPECS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device',
            'setup_distributed', 'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader',
            'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'weight_average', 'fit',
-           'RealNegatives', 'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint', 'train_modality',
-           'train_parser', 'cli_main']
+           'RealNegatives', 'split_dataset', 'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint',
+           'train_modality', 'train_parser', 'cli_main']
 
 # %% ../nbs/12_train.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -502,21 +502,29 @@ def _report_bad(ds, what: str) -> None:
         print(f'{what}: skipped {len(bad)} unreadable file(s)', flush=True)
         for _, msg in bad[:5]: print(f'  {msg}', flush=True)
 
+def split_dataset(modality: str, # 'audio' or 'image'
+                  cfg, # full config (uses cfg.data, the modality sections and cfg.augment)
+                  split: str, # split folder / manifest split to read
+                  train: bool = False, # training dataset (random windows, augmentation) or evaluation dataset
+                  parts: dict | None = None # `MODALITY_SPECS[modality]['parts'](cfg)`, if already built
+                 ) -> Dataset:
+    "The dataset of one split of `cfg.data.root`; a split without both labels is refused by name."
+    from deepfake_nb.data import find_items, BadInputError
+    p = parts or MODALITY_SPECS[_check_modality(modality)]['parts'](cfg)
+    items = find_items(cfg.data.root, modality, split)
+    if len({it.label for it in items}) < 2:
+        raise BadInputError(cfg.data.root, f'{modality} split {split!r} needs both real and fake items, found {len(items)} item(s) with labels {sorted({it.label for it in items})}')
+    ds = p['dataset'](items, cfg, train=train, **({'augment': p['augment']} if train else {}), **p['kwargs'])
+    _report_bad(ds, f'{modality} {split}')
+    return ds
+
 def make_datasets(modality: str, # 'audio' or 'image'
                   cfg # full config (uses cfg.data, the modality sections and cfg.augment)
                  ) -> tuple[Dataset, Dataset]:
     "(train dataset with augmentation and optional real-only negatives, validation dataset) from `cfg.data.root`."
-    from deepfake_nb.data import find_items
     p = MODALITY_SPECS[_check_modality(modality)]['parts'](cfg)
-    tr_items = find_items(cfg.data.root, modality, cfg.data.train_split)
-    va_items = find_items(cfg.data.root, modality, cfg.data.val_split)
-    for items, split in ((tr_items, cfg.data.train_split), (va_items, cfg.data.val_split)):
-        if len({it.label for it in items}) < 2:
-            from deepfake_nb.data import BadInputError
-            raise BadInputError(cfg.data.root, f'{modality} split {split!r} needs both real and fake items, found {len(items)} item(s) with labels {sorted({it.label for it in items})}')
-    tr = p['dataset'](tr_items, cfg, train=True, augment=p['augment'], **p['kwargs'])
-    va = p['dataset'](va_items, cfg, train=False, **p['kwargs'])
-    _report_bad(tr, f'{modality} {cfg.data.train_split}'); _report_bad(va, f'{modality} {cfg.data.val_split}')
+    va = split_dataset(modality, cfg, cfg.data.val_split, parts=p)
+    tr = split_dataset(modality, cfg, cfg.data.train_split, train=True, parts=p)
     if p['fraction'] > 0 and p['negative_fn'] is not None: tr = RealNegatives(tr, p['negative_fn'], p['fraction'], p['make'])
     return tr, va
 
@@ -541,7 +549,7 @@ def model_card(modality: str, cfg, metrics: dict, op: dict, calibration: dict, c
              f'Binary real/fake {"voice" if modality == "audio" else "face-image"} detector; score = calibrated probability that the input is FAKE.', '',
              '## Training', '',
              f'* data: `{cfg.data.root}` (train split `{cfg.data.train_split}`: {metrics.get("n_train", "?")} items; validation split `{cfg.data.val_split}`: {metrics.get("n_val", "?")} items)',
-             f'* epochs run: {t.get("epochs_run")}, best epoch: {t.get("best_epoch")}, stop reason: {t.get("stopped") or "epoch limit"}',
+             *([f'* epochs run: {t.get("epochs_run")}, best epoch: {t.get("best_epoch")}, stop reason: {t.get("stopped") or "epoch limit"}'] if t else []),
              f'* seed: {cfg.seed}; command: `{command}`' if command else f'* seed: {cfg.seed}',
              f'* calibration: `{json.dumps(calibration)}`', '',
              '## Validation figures (model selection and calibration split; not a test result)', '',
@@ -580,6 +588,9 @@ def train_modality(modality: str, # 'audio' or 'image'
     from deepfake_nb.calibration import fit_calibrator
     from deepfake_nb.metrics import binary_metrics
     spec = MODALITY_SPECS[_check_modality(modality)]
+    if int(cfg[f'{modality}_model'].get('members', 1)) > 1:
+        from deepfake_nb.config import ConfigError
+        raise ConfigError(f'{modality}_model.members > 1 describes a merged ensemble: train each member on its own (--seed) and merge them with deepfake-ensemble')
     env = setup_distributed(cfg)
     if cfg.train.get('threads'): torch.set_num_threads(int(cfg.train.threads))
     out_dir = Path(out_dir)
@@ -619,6 +630,7 @@ def train_parser(modality: str) -> argparse.ArgumentParser:
     ap.add_argument('--data', help='data root (overrides data.root)')
     ap.add_argument('--out', help=f'run folder (default <train.out_dir>/{modality})')
     ap.add_argument('--epochs', type=int, help='maximum epochs (overrides train.epochs)')
+    ap.add_argument('--seed', type=int, help='random seed (overrides seed); members of an ensemble differ only in it')
     ap.add_argument('--max-minutes', type=float, help='time budget in minutes (overrides train.max_minutes)')
     ap.add_argument('--no-resume', action='store_true', help='start afresh even if <out>/last.pt exists')
     ap.add_argument('--bundle', action='store_true', help=f'also write deepfake_nb/weights/{modality}.safetensors and its model card')
@@ -635,6 +647,7 @@ def cli_main(modality: str, # 'audio' or 'image'
     over: dict = {}
     if a.data: over.setdefault('data', {})['root'] = a.data
     if a.epochs is not None: over.setdefault('train', {})['epochs'] = a.epochs
+    if a.seed is not None: over['seed'] = a.seed
     if a.max_minutes is not None: over.setdefault('train', {})['max_minutes'] = float(a.max_minutes)
     if a.no_resume: over.setdefault('train', {})['resume'] = False
     try:
