@@ -15,7 +15,6 @@ import numpy as np
 from PIL import Image
 
 from .data import BadInputError
-from .augment_image import jpeg
 
 # %% auto #0
 __all__ = ['dlib_model_path', 'FaceCrop', 'eye_angle', 'align_matrix', 'warp_crop', 'apply_affine', 'DlibBackend', 'HaarBackend',
@@ -163,7 +162,6 @@ class FaceCropper:
                  no_face: str | None = None, # override cfg.image.no_face: center_crop | error
                  crop_mode: str | None = None, # override cfg.image.face_crop: aligned | native
                  native_range: tuple[float, float] | None = None, # override cfg.image.native_range: size/side ratios cut as native windows
-                 jpeg_normalize: int | None = None, # override cfg.image.jpeg_normalize: re-encode every image at this JPEG quality first (0 = off)
                  max_side: int = 640, # shrink larger images to this side for detection only
                  cascade_dir: str | Path | None = None # Haar cascade folder (default cv2.data.haarcascades)
                 ):
@@ -178,8 +176,6 @@ class FaceCropper:
         self.native_range = tuple(float(v) for v in (native_range or c.get('native_range', (2/3, 3/2))))
         if len(self.native_range) != 2 or not 0 < self.native_range[0] <= 1 <= self.native_range[1]:
             raise ValueError(f"image.native_range must be [low, high] with 0 < low <= 1 <= high, got {list(self.native_range)}")
-        self.jpeg_normalize = int(c.get('jpeg_normalize', 0) if jpeg_normalize is None else jpeg_normalize)
-        if not 0 <= self.jpeg_normalize <= 100: raise ValueError(f"image.jpeg_normalize must be a JPEG quality 1..100 or 0 (off), got {self.jpeg_normalize}")
         if self.no_face not in ('center_crop', 'error'):
             raise ValueError(f"image.no_face must be center_crop or error, got {self.no_face!r}")
         if self.crop_mode not in ('aligned', 'native'):
@@ -207,7 +203,6 @@ class FaceCropper:
                source: str = '<image>' # name used in error messages
               ) -> FaceCrop:
         "Find, align and crop the largest face; see `no_face` for images without one."
-        if self.jpeg_normalize: img = jpeg(img, self.jpeg_normalize)
         rgb = np.asarray(img.convert('RGB'))
         if rgb.ndim != 3 or min(rgb.shape[:2]) < 8: raise BadInputError(source, f"image too small ({rgb.shape[1]}x{rgb.shape[0]})")
         native = self.crop_mode == 'native'
