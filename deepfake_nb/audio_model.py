@@ -15,7 +15,7 @@ import torchaudio
 
 # %% auto #0
 __all__ = ['SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool', 'SSLEncoder',
-           'AudioDetector', 'count_parameters', 'export_onnx_check', 'benchmark_audio']
+           'AudioDetector', 'count_parameters', 'StatsDetector', 'export_onnx_check', 'benchmark_audio']
 
 # %% ../nbs/05_audio_model.ipynb #44757155
 def _hz_to_mel(hz): return 2595 * np.log10(1 + hz / 700)
@@ -315,6 +315,63 @@ def count_parameters(model: nn.Module, # any module
                     ) -> int:
     "Number of parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+# %% ../nbs/05_audio_model.ipynb #204c8421
+class StatsDetector(nn.Module):
+    "Logistic regression on each band's mean and standard deviation over the window (log-mel + LFCC at one STFT size)."
+    input_ndim = 1
+    def __init__(self,
+                 sample_rate: int = 16000, # sampling rate (Hz)
+                 n_fft: int = 512, # STFT size
+                 hop: int = 160, # STFT hop (samples)
+                 n_mels: int = 64, # log-mel bands
+                 n_lfcc: int = 30, # LFCC coefficients (0 = none)
+                 C: float = 0.1, # inverse L2 strength of the logistic regression
+                 passes: int = 4 # random training windows per clip when fitting (passes over the training loader)
+                ):
+        super().__init__()
+        self.frontend = SpectralFrontEnd(sample_rate, [n_fft], hop, n_mels, n_lfcc)
+        d = 2 * self.frontend.n_bins
+        self.register_buffer('center', torch.zeros(d)); self.register_buffer('scale', torch.ones(d))
+        self.head = nn.Linear(d, 1)
+        self.C, self.passes = float(C), int(passes)
+
+    @classmethod
+    def from_config(cls, cfg: Any # full config AttrDict
+                   ) -> 'StatsDetector':
+        "Build from the `audio` and `audio_model` sections (first STFT size, bands, LFCC, `stats_c`, `stats_windows`)."
+        m = _mk(cfg, 'audio_model')
+        sr = cfg['audio']['sample_rate'] if 'audio' in cfg else 16000
+        return cls(sr, list(m['n_ffts'])[0], m['hop_length'], m['n_mels'], m['n_lfcc'], m.get('stats_c', 0.1), m.get('stats_windows', 4))
+
+    def statistics(self, wave: torch.Tensor # waveforms [B, T]
+                  ) -> torch.Tensor:
+        "Each band's mean and standard deviation over time: `[B, 2 * bands]`."
+        s = self.frontend(wave.reshape(-1, wave.shape[-1]))[:, 0]
+        return torch.cat([s.mean(-1), s.std(-1)], 1)
+
+    def forward(self, wave: torch.Tensor, # waveforms [B, T]
+                return_embedding: bool = False # also return the standardised statistics
+               ):
+        "Logits [B] (and the standardised statistics [B, 2 * bands] if asked)."
+        z = (self.statistics(wave) - self.center) / self.scale
+        logits = self.head(z).squeeze(-1)
+        return (logits, z) if return_embedding else logits
+
+    @torch.no_grad()
+    def fit_loader(self, loader # yields (waveforms [B, T], labels [B]) batches of random training windows
+                  ) -> dict:
+        "Fit standardisation and regression on `passes` passes over `loader`; returns the number of windows per class."
+        from sklearn.linear_model import LogisticRegression
+        xs, ys = [], []
+        for _ in range(self.passes):
+            for x, y in loader: xs.append(self.statistics(x.float())); ys.append(torch.as_tensor(y).reshape(-1))
+        X, y = torch.cat(xs).double(), torch.cat(ys).long().numpy()
+        self.center.copy_(X.mean(0)); self.scale.copy_(X.std(0).clamp_min(1e-6))
+        lr = LogisticRegression(C=self.C, max_iter=5000).fit(((X - self.center.double()) / self.scale.double()).numpy(), y)
+        self.head.weight.copy_(torch.as_tensor(lr.coef_, dtype=torch.float32))
+        self.head.bias.copy_(torch.as_tensor(lr.intercept_, dtype=torch.float32))
+        return {'windows_real': int((y == 0).sum()), 'windows_fake': int((y == 1).sum())}
 
 # %% ../nbs/05_audio_model.ipynb #fae98b35
 def export_onnx_check(model: nn.Module, # an AudioDetector

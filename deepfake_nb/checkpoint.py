@@ -18,7 +18,7 @@ from .config import default_config, to_attrdict
 from .data import BadInputError
 
 # %% auto #0
-__all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'WEIGHTS_DIR', 'Ensemble', 'build_model', 'save_checkpoint',
+__all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'WEIGHTS_DIR', 'Ensemble', 'member_config', 'build_model', 'save_checkpoint',
            'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'save_state', 'load_state']
 
 # %% ../nbs/11_checkpoint.ipynb #7edcf588
@@ -26,9 +26,11 @@ FORMAT = 'deepfake_nb/1'
 MODALITIES = ('audio', 'image')
 
 def _audio_builder(cfg) -> nn.Module:
-    "The configured `AudioDetector`."
-    from deepfake_nb.audio_model import AudioDetector
-    return AudioDetector.from_config(cfg)
+    "The configured audio detector: `AudioDetector` (arch specrnet) or `StatsDetector` (arch stats)."
+    from deepfake_nb.audio_model import AudioDetector, StatsDetector
+    arch = cfg.audio_model.get('arch', 'specrnet')
+    if arch not in ('specrnet', 'stats'): raise ValueError(f"audio_model.arch must be specrnet or stats, got {arch!r}")
+    return (StatsDetector if arch == 'stats' else AudioDetector).from_config(cfg)
 
 def _image_builder(cfg) -> nn.Module:
     "The configured `ImageDetector`."
@@ -59,13 +61,22 @@ class Ensemble(nn.Module):
         if not return_embedding: return torch.stack(outs).mean(0)
         return torch.stack([o[0] for o in outs]).mean(0), torch.cat([o[1] for o in outs], 1)
 
+def member_config(cfg, # full config of an ensemble
+                  modality: str, # 'audio' or 'image'
+                  section: dict # one entry of `<modality>_model.members`
+                 ):
+    "The full config of one ensemble member: `cfg` with its model section replaced by the member's."
+    c = to_attrdict(json.loads(json.dumps(dict(cfg))))
+    c[f'{modality}_model'] = to_attrdict({**dict(section), 'members': []})
+    return c
+
 def build_model(modality: str, # 'audio' or 'image'
-                cfg # full config (AttrDict); `<modality>_model.members` > 1 builds an `Ensemble`
+                cfg # full config (AttrDict); a non-empty `<modality>_model.members` builds an `Ensemble`
                ) -> nn.Module:
     "A freshly initialised detector for `modality`, configured by `cfg`."
     build = MODEL_BUILDERS[_check_modality(modality)]
-    n = int(cfg[f'{modality}_model'].get('members', 1))
-    return Ensemble([build(cfg) for _ in range(n)]) if n > 1 else build(cfg)
+    members = cfg[f'{modality}_model'].get('members') or []
+    return Ensemble([build(member_config(cfg, modality, sec)) for sec in members]) if members else build(cfg)
 
 # %% ../nbs/11_checkpoint.ipynb #071b9cff
 def _json_default(o: Any) -> Any:

@@ -452,7 +452,7 @@ def tiny_config(overrides: dict | None = None # extra overrides applied after th
     "A config for tiny, fast, randomly initialised test models."
     from deepfake_nb.config import default_config, merge_config
     d = default_config()
-    return load_config(overrides=merge_config(_known(TINY_OVERRIDES, d), overrides or {}) if overrides else _known(TINY_OVERRIDES, d))
+    return load_config(overrides=merge_config(merge_config(d, _known(TINY_OVERRIDES, d)), overrides or {}))
 
 def make_tiny_checkpoints(out_dir: str | Path, # folder for audio.safetensors / image.safetensors
                           modalities: Sequence[str] = ('audio', 'image'), # which to build

@@ -17,10 +17,10 @@ from .data import BadInputError, make_loader
 from .train import MODALITY_SPECS, split_dataset, predict_logits, operating_point, model_card, bundle_checkpoint
 
 # %% auto #0
-__all__ = ['INPUT_SECTIONS', 'first_difference', 'check_members', 'ensemble_card', 'merge_checkpoints', 'main']
+__all__ = ['INPUT_SECTIONS', 'first_difference', 'check_members', 'model_name', 'ensemble_card', 'merge_checkpoints', 'main']
 
 # %% ../nbs/12c_ensemble.ipynb #3e8df2b7
-INPUT_SECTIONS = {'audio': ('audio', 'audio_model'), 'image': ('image', 'image_model')}
+INPUT_SECTIONS = {'audio': ('audio',), 'image': ('image',)}
 
 def first_difference(a: dict, # a config section
                      b: dict, # the same section of another config
@@ -43,22 +43,28 @@ def check_members(paths: Sequence[str | Path] # member checkpoints
     modality = metas[0]['modality']
     for p, m in zip(paths, metas):
         if m['modality'] != modality: raise BadInputError(p, f"holds an {m['modality']} model, the first member an {modality} model")
-        if int(m['config'][f'{modality}_model'].get('members', 1)) > 1: raise BadInputError(p, 'is itself an ensemble; merge its members instead')
+        if m['config'][f'{modality}_model'].get('members'): raise BadInputError(p, 'is itself an ensemble; merge its members instead')
         for sec in INPUT_SECTIONS[modality]:
             d = first_difference(dict(metas[0]['config'][sec]), dict(m['config'][sec]), f'{sec}.')
             if d: raise BadInputError(p, f'does not fit the first member ({paths[0]}): {d}')
     return modality, metas
 
 # %% ../nbs/12c_ensemble.ipynb #20b14773
+def model_name(modality: str, # 'audio' or 'image'
+               cfg # a member's full config
+              ) -> str:
+    "Short name of a member's architecture for the model card."
+    return cfg.audio_model.get('arch', 'specrnet') if modality == 'audio' else cfg.image_model.backbone
+
 def ensemble_card(card: str, # the card `model_card` wrote for the merged checkpoint
-                  members: list[dict], # per member: checkpoint, seed, val_eer
+                  members: list[dict], # per member: checkpoint, model, seed, val_eer
                   command: str = '' # the command that merged them
                  ) -> str:
     "The model card of a merged checkpoint: its validation figures plus a table of members."
     lines = [card.rstrip('\n'), '', '## Members', '',
              f'Logit = mean of {len(members)} independently trained runs; calibration and operating point refitted on the mean.', '',
-             '| member | seed | val EER alone |', '|---|---|---|']
-    lines += [f"| `{m['checkpoint']}` | {m['seed']} | {m['val_eer']:.4f} |" for m in members]
+             '| member | model | seed | val EER alone |', '|---|---|---|---|']
+    lines += [f"| `{m['checkpoint']}` | {m['model']} | {m['seed']} | {m['val_eer']:.4f} |" for m in members]
     if command: lines += ['', f'Merged with `{command}`.']
     return '\n'.join(lines) + '\n'
 
@@ -73,7 +79,7 @@ def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one arc
     from deepfake_nb.metrics import binary_metrics
     modality, metas = check_members(paths)
     cfg = to_attrdict(dict(metas[0]['config']))
-    cfg[f'{modality}_model']['members'] = len(paths)
+    cfg[f'{modality}_model']['members'] = [dict(m['config'][f'{modality}_model']) for m in metas]
     if data_root is not None: cfg.data.root = str(data_root)
     model = Ensemble([load_checkpoint(p, modality=modality)[0] for p in paths]).eval()
     va = split_dataset(modality, cfg, cfg.data.val_split)
@@ -81,8 +87,8 @@ def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one arc
     cal = fit_calibrator(logits, labels, method=cfg.calibration.method)
     probs = np.asarray(cal(logits), dtype=np.float64)
     op = operating_point(probs, labels, cfg.data.val_split)
-    members = [{'checkpoint': str(p), 'seed': m['config'].seed, 'val_eer': float((m['operating_point'] or {}).get('eer', float('nan')))}
-               for p, m in zip(paths, metas)]
+    members = [{'checkpoint': str(p), 'model': model_name(modality, m['config']), 'seed': m['config'].seed,
+                'val_eer': float((m['operating_point'] or {}).get('eer', float('nan')))} for p, m in zip(paths, metas)]
     metrics = {'val': binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins),
                'members': members, 'n_val': len(va)}
     card = ensemble_card(model_card(modality, cfg, metrics, op, cal.to_dict()), members, command)

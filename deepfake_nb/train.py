@@ -28,7 +28,7 @@ __all__ = ['METRIC_COLUMNS', 'MODALITY_SPECS', 'seed_everything', 'rng_state', '
            'setup_distributed', 'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader',
            'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'weight_average', 'fit',
            'RealNegatives', 'split_dataset', 'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint',
-           'train_modality', 'train_parser', 'cli_main']
+           'fit_closed_form', 'train_modality', 'train_parser', 'cli_main']
 
 # %% ../nbs/12_train.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -577,6 +577,17 @@ def bundle_checkpoint(ckpt: str | Path, # a trained `model.safetensors`
     return dest
 
 # %% ../nbs/12_train.ipynb #a8489ece
+def fit_closed_form(model: nn.Module, # a detector with `fit_loader(loader) -> dict` (e.g. `StatsDetector`)
+                    train_dl: DataLoader, # training loader (random windows, as for gradient training)
+                    out_dir: Path # run folder (gets metrics.csv with one row)
+                   ) -> dict:
+    "Fit a model that is solved in closed form instead of by gradient steps; returns what `fit` returns."
+    t0 = time.time()
+    info = model.fit_loader(train_dl)
+    print(f'fitted {type(model).__name__} in closed form on {info} in {time.time() - t0:.1f} s', flush=True)
+    _write_metrics_csv(Path(out_dir)/'metrics.csv', [{'epoch': 1, 'seconds': time.time() - t0}])
+    return {'best_epoch': 1, 'epochs_run': 1, 'stopped': 'closed-form fit', 'best_path': Path(out_dir)/'best.pt', 'history': []}
+
 def train_modality(modality: str, # 'audio' or 'image'
                    cfg, # full config
                    out_dir: str | Path, # run folder: last.pt, best.pt, metrics.csv, model.safetensors
@@ -588,9 +599,9 @@ def train_modality(modality: str, # 'audio' or 'image'
     from deepfake_nb.calibration import fit_calibrator
     from deepfake_nb.metrics import binary_metrics
     spec = MODALITY_SPECS[_check_modality(modality)]
-    if int(cfg[f'{modality}_model'].get('members', 1)) > 1:
+    if cfg[f'{modality}_model'].get('members'):
         from deepfake_nb.config import ConfigError
-        raise ConfigError(f'{modality}_model.members > 1 describes a merged ensemble: train each member on its own (--seed) and merge them with deepfake-ensemble')
+        raise ConfigError(f'a non-empty {modality}_model.members describes a merged ensemble: train each member on its own (--seed) and merge them with deepfake-ensemble')
     env = setup_distributed(cfg)
     if cfg.train.get('threads'): torch.set_num_threads(int(cfg.train.threads))
     out_dir = Path(out_dir)
@@ -601,7 +612,7 @@ def train_modality(modality: str, # 'audio' or 'image'
     model = build_model(modality, cfg).to(env.device)
     loss_fn = DetectionLoss(cfg)   # image self-distillation (image_model.distill) is the model's own `extra_loss`
     if env.main: print(f'{modality}: {len(train_ds)} train / {len(val_ds)} val items, {sum(p.numel() for p in model.parameters()):,} parameters, device {env.device}, {env.world} process(es)', flush=True)
-    res = fit(model, train_dl, val_dl, cfg, out_dir, loss_fn)
+    res = fit_closed_form(model, train_dl, out_dir) if hasattr(model, 'fit_loader') else fit(model, train_dl, val_dl, cfg, out_dir, loss_fn)
     res['model'] = model
     if not env.main: return res
     if res['best_path'].exists(): model.load_state_dict(load_state(res['best_path'])['model'])

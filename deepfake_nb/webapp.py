@@ -63,9 +63,11 @@ class AudioExplanation:
     spec_saliency: np.ndarray | None  # |d logit / d log-mel| [F, frames] scaled to [0, 1] (NaN where no window looked)
 
 def _spec_module(model: nn.Module) -> nn.Module | None:
-    "The model's spectral front-end (`model.spec` with a `hop`), if it has one."
-    m = getattr(model, 'spec', None)
-    return m if isinstance(m, nn.Module) and hasattr(m, 'hop') else None
+    "The model's spectral front-end (`spec` with a `hop`) or, for an `Ensemble`, its first member's that has one."
+    for m in [model, *getattr(model, 'members', [])]:
+        s = getattr(m, 'spec', None)
+        if isinstance(s, nn.Module) and hasattr(s, 'hop'): return s
+    return None
 
 def _paste_frames(vals: np.ndarray, # per-window frame values [n, F, frames]
                   idx: np.ndarray, # sample index of every window sample [n, clip]
