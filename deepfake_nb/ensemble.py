@@ -90,7 +90,7 @@ def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one arc
     members = [{'checkpoint': str(p), 'model': model_name(modality, m['config']), 'seed': m['config'].seed,
                 'val_eer': float((m['operating_point'] or {}).get('eer', float('nan')))} for p, m in zip(paths, metas)]
     metrics = {'val': binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins),
-               'members': members, 'n_val': len(va)}
+               'members': members, 'n_train': metas[0]['metrics'].get('n_train', '?'), 'n_val': len(va)}
     card = ensemble_card(model_card(modality, cfg, metrics, op, cal.to_dict()), members, command)
     ck = save_checkpoint(out, model, cfg, modality, cal.to_dict(), op, metrics, card)
     res = {'checkpoint': ck, 'calibration': cal.to_dict(), 'operating_point': op, 'val': metrics['val'], 'members': members}
