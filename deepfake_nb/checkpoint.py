@@ -45,7 +45,7 @@ def _check_modality(modality: str) -> str:
     return modality
 
 class Ensemble(nn.Module):
-    "Independently trained detectors of one architecture; the logit is the mean of theirs."
+    "Independently trained detectors that take the same input; the logit is the mean of theirs."
     def __init__(self, members: Sequence[nn.Module] # detectors with the model contract, same input
                 ):
         super().__init__()
