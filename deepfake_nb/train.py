@@ -28,7 +28,7 @@ __all__ = ['METRIC_COLUMNS', 'MODALITY_SPECS', 'seed_everything', 'rng_state', '
            'setup_distributed', 'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader',
            'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'weight_average', 'fit',
            'RealNegatives', 'split_dataset', 'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint',
-           'fit_closed_form', 'train_modality', 'train_parser', 'cli_main']
+           'calibrate_on_val', 'fit_closed_form', 'train_modality', 'train_parser', 'cli_main']
 
 # %% ../nbs/12_train.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -577,6 +577,20 @@ def bundle_checkpoint(ckpt: str | Path, # a trained `model.safetensors`
     return dest
 
 # %% ../nbs/12_train.ipynb #a8489ece
+def calibrate_on_val(model: nn.Module, # the trained detector (or a merged ensemble)
+                     val_dl: DataLoader, # validation loader
+                     cfg, # full config (uses cfg.calibration and cfg.data.val_split)
+                     sample_ndim: int | None = None # dims of one input (1 waveform, 3 image), for multi-window batches
+                    ) -> tuple:
+    "(calibrator, operating point, validation metrics): the calibrator named by the config fitted on the validation logits, the EER threshold of its scores."
+    from deepfake_nb.calibration import fit_calibrator
+    from deepfake_nb.metrics import binary_metrics
+    logits, labels = predict_logits(model, val_dl, sample_ndim)
+    cal = fit_calibrator(logits, labels, method=cfg.calibration.method)
+    probs = np.asarray(cal(logits), dtype=np.float64)
+    op = operating_point(probs, labels, cfg.data.val_split)
+    return cal, op, binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins)
+
 def fit_closed_form(model: nn.Module, # a detector with `fit_loader(loader) -> dict` (e.g. `StatsDetector`)
                     train_dl: DataLoader, # training loader (random windows, as for gradient training)
                     out_dir: Path # run folder (gets metrics.csv with one row)
@@ -596,8 +610,6 @@ def train_modality(modality: str, # 'audio' or 'image'
                   ) -> dict:
     "Train, calibrate and save a detector for `modality`; returns fit results plus calibration and operating point."
     from deepfake_nb.data import make_loader
-    from deepfake_nb.calibration import fit_calibrator
-    from deepfake_nb.metrics import binary_metrics
     spec = MODALITY_SPECS[_check_modality(modality)]
     if cfg[f'{modality}_model'].get('members'):
         from deepfake_nb.config import ConfigError
@@ -616,12 +628,8 @@ def train_modality(modality: str, # 'audio' or 'image'
     res['model'] = model
     if not env.main: return res
     if res['best_path'].exists(): model.load_state_dict(load_state(res['best_path'])['model'])
-    logits, labels = predict_logits(model, val_dl, spec['sample_ndim'])
-    cal = fit_calibrator(logits, labels, method=cfg.calibration.method)
-    probs = np.asarray(cal(logits), dtype=np.float64)
-    op = operating_point(probs, labels, cfg.data.val_split)
-    metrics = {'val': binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins),
-               'training': {k: res[k] for k in ('best_epoch', 'epochs_run', 'stopped')},
+    cal, op, val = calibrate_on_val(model, val_dl, cfg, spec['sample_ndim'])
+    metrics = {'val': val, 'training': {k: res[k] for k in ('best_epoch', 'epochs_run', 'stopped')},
                'n_train': len(train_ds), 'n_val': len(val_ds)}
     card = model_card(modality, cfg, metrics, op, cal.to_dict(), command)
     ck = save_checkpoint(out_dir/'model.safetensors', model, cfg, modality, cal.to_dict(), op, metrics, card)
