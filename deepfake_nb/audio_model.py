@@ -71,7 +71,18 @@ def _stft_power(x: torch.Tensor, # waveform [B, T]
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         X = torch.stft(x, n_fft, hop, window=window, center=True, pad_mode='reflect', return_complex=False)
-    return X.pow(2).sum(-1)  # (one reduction exports faster than two Gathers)
+    if torch.onnx.is_in_onnx_export(): return X.pow(2).sum(-1)
+    return X[..., 0] * X[..., 0] + X[..., 1] * X[..., 1]
+
+def _std(x: torch.Tensor, # features
+         dim: int | tuple, # dimension(s) to reduce
+         keepdim: bool = False # keep the reduced dimensions (size 1)
+        ) -> torch.Tensor:
+    "Sample standard deviation as `torch.std(x, dim)` (Bessel-corrected), in two passes."
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    d = x - x.mean(dims, keepdim=True)
+    sd = ((d * d).sum(dims, keepdim=True) / (math.prod(x.shape[i] for i in dims) - 1)).sqrt()
+    return sd if keepdim else sd.squeeze(dims)
 
 class SpectralFrontEnd(nn.Module):
     "Fixed log-mel (+ optional LFCC) features at several STFT sizes: `[B, T] -> [B, len(n_ffts), n_mels + n_lfcc, frames]`."
@@ -280,7 +291,7 @@ class AudioDetector(nn.Module):
     def spectral(self, wave: torch.Tensor) -> torch.Tensor:
         "Standardised multi-resolution spectral image `[B, R, F, frames]` of a normalised waveform."
         s = self.spec(wave)
-        return (s - s.mean((2, 3), keepdim=True)) / (s.std((2, 3), keepdim=True) + 1e-5)
+        return (s - s.mean((2, 3), keepdim=True)) / (_std(s, (2, 3), keepdim=True) + 1e-5)
 
     def forward(self, wave: torch.Tensor, # waveforms [B, T], float, 16 kHz
                 return_embedding: bool = False # also return the embedding [B, embed_dim]
@@ -288,7 +299,7 @@ class AudioDetector(nn.Module):
         if wave.dim() == 1: wave = wave[None]
         x = self.normalize(wave)
         s = self.spectral(x)
-        stats = torch.cat([s.mean(-1), s.std(-1)], -1).flatten(1) if self.stats is not None else None  # [B, 2*R*F], before masking
+        stats = torch.cat([s.mean(-1), _std(s, -1)], -1).flatten(1) if self.stats is not None else None  # [B, 2*R*F], before masking
         if self.training and self.specaugment_p > 0: s = spec_augment_pp(s, self.specaugment_p)
         h = self.blocks(self.stem(s))                      # [B, C, F', T']
         h = h.flatten(1, 2)                                # [B, C*F', T']
@@ -348,7 +359,7 @@ class StatsDetector(nn.Module):
                   ) -> torch.Tensor:
         "Each band's mean and standard deviation over time: `[B, 2 * bands]`."
         s = self.frontend(wave.reshape(-1, wave.shape[-1]))[:, 0]
-        return torch.cat([s.mean(-1), s.std(-1)], 1)
+        return torch.cat([s.mean(-1), _std(s, -1)], 1)
 
     def forward(self, wave: torch.Tensor, # waveforms [B, T]
                 return_embedding: bool = False # also return the standardised statistics

@@ -16,11 +16,11 @@ import torchaudio
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['AUDIO_EXTS', 'IMAGE_EXTS', 'IMAGE_FORMATS', 'LABELS', 'LABEL_NAMES', 'BadInputError', 'resample', 'as_waveform',
-           'wav_declared_frames', 'load_audio', 'trim_silence', 'normalize_rms', 'audio_windows', 'clip_samples',
-           'prepare_audio', 'load_image', 'Item', 'parse_label', 'list_files', 'read_layout', 'read_manifest',
-           'parse_asvspoof_line', 'read_asvspoof', 'read_protocol', 'read_faceforensics', 'find_items', 'load_item',
-           'scan_items', 'AudioDataset', 'center_crop', 'image_to_tensor', 'ImageDataset', 'seed_worker',
+__all__ = ['AUDIO_EXTS', 'IMAGE_EXTS', 'IMAGE_FORMATS', 'LABELS', 'LABEL_NAMES', 'PAD_WINDOW', 'BadInputError', 'resample',
+           'as_waveform', 'wav_declared_frames', 'load_audio', 'trim_silence', 'normalize_rms', 'audio_windows',
+           'clip_samples', 'prepare_audio', 'load_image', 'Item', 'parse_label', 'list_files', 'read_layout',
+           'read_manifest', 'parse_asvspoof_line', 'read_asvspoof', 'read_protocol', 'read_faceforensics', 'find_items',
+           'load_item', 'scan_items', 'AudioDataset', 'center_crop', 'image_to_tensor', 'ImageDataset', 'seed_worker',
            'corpus_group', 'sampling_group', 'balanced_weights', 'make_loader', 'loading_throughput', 'main']
 
 # %% ../nbs/01_data.ipynb #52dd91b2
@@ -210,8 +210,9 @@ def audio_windows(wave: np.ndarray, # float32 mono waveform
     if random:
         rng = rng if rng is not None else np.random.default_rng()
         starts = rng.integers(0, span + 1, size=max(1, n_windows))
-    elif span == 0 or n_windows <= 1: starts = np.array([span // 2])
-    else: starts = np.linspace(0, span, n_windows).round().astype(int)
+    else:
+        n = min(n_windows, -(-len(wave) // n_samples))  # windows needed to cover the clip, at most n_windows
+        starts = np.array([span // 2]) if n <= 1 else np.linspace(0, span, n).round().astype(int)
     return np.stack([wave[s:s+n_samples] for s in starts]).astype(np.float32, copy=False)
 
 # %% ../nbs/01_data.ipynb #bf0dadf4
@@ -543,6 +544,8 @@ def _preload(items: Sequence[Item], fn: Callable[[Item], Any], what: str) -> tup
     if bad: logging.getLogger(__name__).warning('%s: skipped %d bad file(s) of %d, e.g. %s', what, len(bad), len(items), bad[0][1])
     return good, data, bad
 
+PAD_WINDOW = float('nan')  # fills the unused evaluation window rows of a short clip; skipped when scoring
+
 class AudioDataset(torch.utils.data.Dataset):
     "Labelled audio clips -> `(float32 [T] (train) or [eval_windows, T] (eval), label)` via `prepare_audio`."
     def __init__(self, items: Sequence[Item], # labelled audio items
@@ -567,7 +570,7 @@ class AudioDataset(torch.utils.data.Dataset):
         x = prepare_audio(self.wave(i), self.cfg, self.train, _sample_rng() if self.train else None, self.augment)
         if self.train: return torch.from_numpy(x[0]), int(self.labels[i])
         n = self.cfg.audio.eval_windows
-        if len(x) < n: x = np.resize(x, (n, x.shape[1]))  # one distinct window: repeat it (mean unchanged)
+        if len(x) < n: x = np.concatenate([x, np.full((n - len(x), x.shape[1]), PAD_WINDOW, np.float32)])
         return torch.from_numpy(np.ascontiguousarray(x)), int(self.labels[i])
 
 # %% ../nbs/01_data.ipynb #24eeae25

@@ -15,7 +15,8 @@ import torch.nn as nn
 # %% auto #0
 __all__ = ['INPUT_NAMES', 'DEFAULT_INT8_OPS', 'RUNTIMES', 'BENCH_COLS', 'example_input', 'export_onnx', 'onnx_session',
            'OnnxModel', 'onnx_max_diff', 'quantize_int8', 'export_checkpoint', 'prepare_qat', 'qat_to_float',
-           'compare_runtimes', 'format_table', 'main', 'bench_model', 'peak_rss_one', 'peak_rss_isolated', 'bench_main']
+           'compare_runtimes', 'format_table', 'main', 'bench_model', 'peak_rss_one', 'peak_rss_isolated',
+           'clip_latency', 'bench_main']
 
 # %% ../nbs/15_export.ipynb #d16d38c1
 INPUT_NAMES = {'audio': 'wave', 'image': 'image'}
@@ -342,6 +343,38 @@ def peak_rss_isolated(checkpoint: str | Path, runtime: str, onnx_dir: str | Path
     return json.loads(line[4:])
 
 # %% ../nbs/15_export.ipynb #06084913
+def _detector_kwargs(runtime: str, onnx_dir: str | Path | None) -> dict:
+    "The `Detector` arguments that select one runtime."
+    if runtime not in RUNTIMES: raise ValueError(f'runtime must be one of {RUNTIMES}, got {runtime!r}')
+    if runtime.startswith('torch'): return dict(precision='bf16' if runtime == 'torch bf16' else 'fp32')
+    return dict(onnx=True, int8=runtime == 'onnx int8', onnx_dir=onnx_dir, threads=1)
+
+def clip_latency(checkpoint: str | Path, # an audio checkpoint
+                 seconds: float = 4.0, # clip length
+                 runtimes: Sequence[str] = ('torch fp32',), # any of RUNTIMES
+                 onnx_dir: str | Path | None = None, # folder with audio.onnx / audio.int8.onnx (onnx runtimes)
+                 rounds: int = 40 # timed clips per runtime
+                ) -> list[dict]:
+    "Milliseconds (median, 95th percentile) to score one `seconds`-long clip end to end at batch 1 on 1 thread, per runtime."
+    from deepfake_nb.detector import Detector
+    from deepfake_nb.checkpoint import checkpoint_meta
+    sr = int(checkpoint_meta(checkpoint, 'audio')['config'].audio.sample_rate)
+    wave = (0.1*np.random.default_rng(0).standard_normal(int(round(seconds*sr)))).astype(np.float32)
+    dets = {rt: Detector(audio_checkpoint=checkpoint, **_detector_kwargs(rt, onnx_dir)) for rt in runtimes}
+    threads_before = torch.get_num_threads(); torch.set_num_threads(1)
+    try:
+        first = {rt: d.predict_audio(wave) for rt, d in dets.items()}  # loads the model; warm-up
+        for rt, r in first.items():
+            if r.error: raise RuntimeError(f'{rt}: {r.error}')
+        ts = {rt: [] for rt in runtimes}
+        for _ in range(rounds):
+            for rt, d in dets.items():
+                t0 = time.perf_counter(); d.predict_audio(wave); ts[rt].append((time.perf_counter() - t0)*1000)
+    finally: torch.set_num_threads(threads_before)
+    return [{'model': 'audio', 'runtime': rt, 'clip s': seconds, 'windows': first[rt].n_windows,
+             'p50 ms (1 thread)': float(np.median(ts[rt])), 'p95 ms (1 thread)': float(np.percentile(ts[rt], 95))} for rt in runtimes]
+
+# %% ../nbs/15_export.ipynb #b15199e9
 BENCH_COLS = ['model', 'runtime', 'params', 'p50 ms (1 thread)', 'p95 ms (1 thread)', 'p50 ms (all threads)', 'p95 ms (all threads)',
               'batch-32 samples/s', 'peak RSS MiB', 'model+runtime MiB']
 
@@ -357,12 +390,13 @@ def bench_main(argv: Sequence[str] | None = None # command-line arguments (defau
     p.add_argument('--onnx-dir', help='folder written by deepfake-export (default: export into a temporary folder)')
     p.add_argument('--quick', action='store_true', help='fewer rounds (10 at batch 1, 2 at batch 32)')
     p.add_argument('--no-memory', action='store_true', help='skip the isolated peak-memory runs')
+    p.add_argument('--clip-seconds', type=float, default=4.0, help='audio: also time one clip of this length end to end (0: skip)')
     p.add_argument('--json', metavar='FILE', help='also write the rows as JSON')
     args = p.parse_args(argv)
     import tempfile, shutil
     from deepfake_nb.checkpoint import bundled_checkpoint
     ck = {'audio': args.audio_checkpoint, 'image': args.image_checkpoint}
-    rows, tmp = [], None
+    rows, clip_rows, tmp = [], [], None
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
     for m in args.models:
         try: c = ck[m] or bundled_checkpoint(m)
@@ -378,11 +412,17 @@ def bench_main(argv: Sequence[str] | None = None # command-line arguments (defau
                 try: r.update(peak_rss_isolated(c, r['runtime'], d))
                 except Exception as e: print(f'deepfake-bench: {e}', file=sys.stderr)
         rows += mrows
+        if m == 'audio' and args.clip_seconds > 0:
+            try: clip_rows = clip_latency(c, args.clip_seconds, args.runtimes, d, 10 if args.quick else 40)
+            except Exception as e: print(f'deepfake-bench: audio clip: {e}', file=sys.stderr)
         print(f'  done: {m}', file=sys.stderr, flush=True)
     if tmp is not None: shutil.rmtree(tmp, ignore_errors=True)
     if not rows: return 1
     print(f"deepfake-bench ({'quick, ' if args.quick else ''}{os.cpu_count()} CPU threads, load average {load:.1f} at start; "
           f"ms per sample = one model input; runtimes timed interleaved)")
     print(format_table(rows, [c for c in BENCH_COLS if 'MiB' not in c or not args.no_memory]))
-    if args.json: Path(args.json).write_text(json.dumps(rows, indent=1))
+    if clip_rows:
+        print(f'\nOne {args.clip_seconds:g} s audio clip end to end (trim, normalise, windows, model, calibration), batch 1, 1 thread:')
+        print(format_table(clip_rows))
+    if args.json: Path(args.json).write_text(json.dumps(rows + clip_rows, indent=1))
     return 0

@@ -193,12 +193,16 @@ def _forward(model: nn.Module, x: torch.Tensor, embed: bool | None = None):
     return out.reshape(-1), None
 
 def _forward_windows(model: nn.Module, x: torch.Tensor, sample_ndim: int | None):
-    "Logits per clip: several windows per clip ([B, W, ...]) are scored separately and averaged."
-    if sample_ndim is not None and x.ndim == sample_ndim + 2:
-        b, w = x.shape[:2]
-        logits, emb = _forward(model, x.reshape(b * w, *x.shape[2:]))
-        return logits.reshape(b, w).mean(1), (emb.reshape(b, w, -1).mean(1) if emb is not None else None)
-    return _forward(model, x)
+    "Logits per clip: the windows of each clip ([B, W, ...]) are scored separately and averaged; NaN padding rows are skipped."
+    if sample_ndim is None or x.ndim != sample_ndim + 2: return _forward(model, x)
+    b, w = x.shape[:2]
+    flat = x.reshape(b * w, *x.shape[2:])
+    used = ~torch.isnan(flat.reshape(b * w, -1)[:, 0])  # padding rows (data.PAD_WINDOW) are NaN throughout
+    clip = torch.arange(b, device=x.device).repeat_interleave(w)[used]
+    logits, emb = _forward(model, flat[used])
+    n = torch.bincount(clip, minlength=b).clamp_min(1)
+    def clip_mean(v): return torch.zeros(b, *v.shape[1:], dtype=v.dtype, device=v.device).index_add_(0, clip, v) / n.view(-1, *[1]*(v.ndim - 1)).to(v.dtype)
+    return clip_mean(logits), (clip_mean(emb) if emb is not None else None)
 
 def _sample_ndim(model: nn.Module) -> int | None:
     "Dimensions of one input without batch (model attribute `input_ndim`: 1 for waveforms, 3 for images), if known."
