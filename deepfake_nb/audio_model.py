@@ -15,7 +15,8 @@ import torchaudio
 
 # %% auto #0
 __all__ = ['SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool', 'SSLEncoder',
-           'AudioDetector', 'count_parameters', 'StatsDetector', 'export_onnx_check', 'benchmark_audio']
+           'AudioDetector', 'count_parameters', 'StatsLogistic', 'StatsDetector', 'export_onnx_check',
+           'benchmark_audio']
 
 # %% ../nbs/05_audio_model.ipynb #44757155
 def _hz_to_mel(hz): return 2595 * np.log10(1 + hz / 700)
@@ -328,7 +329,45 @@ def count_parameters(model: nn.Module, # any module
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 # %% ../nbs/05_audio_model.ipynb #204c8421
-class StatsDetector(nn.Module):
+class StatsLogistic(nn.Module):
+    "L2 logistic regression on standardised statistics (a subclass's `statistics(x)`), fitted in closed form by `fit_loader`."
+    def __init__(self, n_features: int, # length of the statistics vector
+                 C: float = 0.1, # inverse L2 strength of the logistic regression
+                 passes: int = 1 # passes over the training loader when fitting (random windows differ per pass)
+                ):
+        super().__init__()
+        self.register_buffer('center', torch.zeros(n_features)); self.register_buffer('scale', torch.ones(n_features))
+        self.head = nn.Linear(n_features, 1)
+        self.C, self.passes = float(C), int(passes)
+
+    def statistics(self, x: torch.Tensor) -> torch.Tensor:
+        "The statistics vector `[B, n_features]` of a batch (defined by each subclass)."
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor, # a batch of model inputs
+                return_embedding: bool = False # also return the standardised statistics
+               ):
+        "Logits [B] (and the standardised statistics [B, n_features] if asked)."
+        z = (self.statistics(x) - self.center) / self.scale
+        logits = self.head(z).squeeze(-1)
+        return (logits, z) if return_embedding else logits
+
+    @torch.no_grad()
+    def fit_loader(self, loader # yields (inputs, labels [B]) training batches
+                  ) -> dict:
+        "Fit standardisation and regression on `passes` passes over `loader`; returns the training samples (windows, crops) per class."
+        from sklearn.linear_model import LogisticRegression
+        xs, ys = [], []
+        for _ in range(self.passes):
+            for x, y in loader: xs.append(self.statistics(x.float())); ys.append(torch.as_tensor(y).reshape(-1))
+        X, y = torch.cat(xs).double(), torch.cat(ys).long().numpy()
+        self.center.copy_(X.mean(0)); self.scale.copy_(X.std(0).clamp_min(1e-6))
+        lr = LogisticRegression(C=self.C, max_iter=5000).fit(((X - self.center.double()) / self.scale.double()).numpy(), y)
+        self.head.weight.copy_(torch.as_tensor(lr.coef_, dtype=torch.float32))
+        self.head.bias.copy_(torch.as_tensor(lr.intercept_, dtype=torch.float32))
+        return {'real': int((y == 0).sum()), 'fake': int((y == 1).sum())}
+
+class StatsDetector(StatsLogistic):
     "Logistic regression on each band's mean and standard deviation over the window (log-mel + LFCC at one STFT size)."
     input_ndim = 1
     def __init__(self,
@@ -340,12 +379,8 @@ class StatsDetector(nn.Module):
                  C: float = 0.1, # inverse L2 strength of the logistic regression
                  passes: int = 4 # random training windows per clip when fitting (passes over the training loader)
                 ):
-        super().__init__()
+        super().__init__(2 * (n_mels + n_lfcc), C, passes)
         self.frontend = SpectralFrontEnd(sample_rate, [n_fft], hop, n_mels, n_lfcc)
-        d = 2 * self.frontend.n_bins
-        self.register_buffer('center', torch.zeros(d)); self.register_buffer('scale', torch.ones(d))
-        self.head = nn.Linear(d, 1)
-        self.C, self.passes = float(C), int(passes)
 
     @classmethod
     def from_config(cls, cfg: Any # full config AttrDict
@@ -360,29 +395,6 @@ class StatsDetector(nn.Module):
         "Each band's mean and standard deviation over time: `[B, 2 * bands]`."
         s = self.frontend(wave.reshape(-1, wave.shape[-1]))[:, 0]
         return torch.cat([s.mean(-1), _std(s, -1)], 1)
-
-    def forward(self, wave: torch.Tensor, # waveforms [B, T]
-                return_embedding: bool = False # also return the standardised statistics
-               ):
-        "Logits [B] (and the standardised statistics [B, 2 * bands] if asked)."
-        z = (self.statistics(wave) - self.center) / self.scale
-        logits = self.head(z).squeeze(-1)
-        return (logits, z) if return_embedding else logits
-
-    @torch.no_grad()
-    def fit_loader(self, loader # yields (waveforms [B, T], labels [B]) batches of random training windows
-                  ) -> dict:
-        "Fit standardisation and regression on `passes` passes over `loader`; returns the number of windows per class."
-        from sklearn.linear_model import LogisticRegression
-        xs, ys = [], []
-        for _ in range(self.passes):
-            for x, y in loader: xs.append(self.statistics(x.float())); ys.append(torch.as_tensor(y).reshape(-1))
-        X, y = torch.cat(xs).double(), torch.cat(ys).long().numpy()
-        self.center.copy_(X.mean(0)); self.scale.copy_(X.std(0).clamp_min(1e-6))
-        lr = LogisticRegression(C=self.C, max_iter=5000).fit(((X - self.center.double()) / self.scale.double()).numpy(), y)
-        self.head.weight.copy_(torch.as_tensor(lr.coef_, dtype=torch.float32))
-        self.head.bias.copy_(torch.as_tensor(lr.intercept_, dtype=torch.float32))
-        return {'windows_real': int((y == 0).sum()), 'windows_fake': int((y == 1).sum())}
 
 # %% ../nbs/05_audio_model.ipynb #fae98b35
 def export_onnx_check(model: nn.Module, # an AudioDetector

@@ -14,7 +14,8 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'dft_matrices', 'LogSpectrum', 'FreqBranch', 'ConvStemPatchEmbed', 'rgb_backbone',
-           'ImageDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency', 'jpeg_robustness']
+           'ImageDetector', 'ImageStatsDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency',
+           'jpeg_robustness']
 
 # %% ../nbs/06_image_model.ipynb #9fa3e10b
 def dft_matrices(n: int # signal length
@@ -177,6 +178,52 @@ class ImageDetector(nn.Module):
         t = EMATeacher(self, self.ema_decay)
         t.model.load_state_dict(st['teacher'])
         object.__setattr__(self, '_teacher', t)
+
+# %% ../nbs/06_image_model.ipynb #ec3d56e0
+from .audio_model import StatsLogistic
+
+# %% ../nbs/06_image_model.ipynb #8ad757ab
+class ImageStatsDetector(StatsLogistic):
+    "Logistic regression on a face crop's radial power spectrum and its Y/Cb/Cr residual and colour statistics."
+    input_ndim = 3
+    def __init__(self, size: int = 112, # crop height = width (pixels)
+                 C: float = 1.0 # inverse L2 strength of the logistic regression
+                ):
+        n_rings = size // 2
+        super().__init__(n_rings + 15, C, passes=1)
+        cr, ci = dft_matrices(size)
+        self.register_buffer('cr', cr, persistent=False); self.register_buffer('ci', ci, persistent=False)
+        self.register_buffer('window', torch.outer(torch.hann_window(size, periodic=False), torch.hann_window(size, periodic=False)), persistent=False)
+        f = torch.arange(size) - size // 2                                       # fftshift-ed frequencies (`dft_matrices`)
+        ring = torch.sqrt((f[:, None]**2 + f[None, :]**2).double()).long().flatten()
+        avg = F.one_hot(ring.clamp(max=n_rings), n_rings + 1)[:, :n_rings].double()
+        self.register_buffer('rings', (avg / avg.sum(0)).float(), persistent=False)  # [size*size, n_rings] ring means
+        self.register_buffer('ycc', torch.tensor([[0.299, 0.587, 0.114], [-0.1687, -0.3313, 0.5], [0.5, -0.4187, -0.0813]]), persistent=False)
+        self.register_buffer('laplace', torch.tensor([[0., 1, 0], [1, -4, 1], [0, 1, 0]]).expand(3, 1, 3, 3).clone(), persistent=False)
+
+    @classmethod
+    def from_config(cls, cfg: Any # full config AttrDict
+                   ) -> 'ImageStatsDetector':
+        "Build from `image.image_size` and `image_model.stats_c`."
+        return cls(int(cfg.image.image_size), float(cfg.image_model.get('stats_c', 1.0)))
+
+    def statistics(self, x: torch.Tensor # [B, 3, H, W] RGB in [0, 1]
+                  ) -> torch.Tensor:
+        "Ring log-powers `[B, size//2]`, then per Y/Cb/Cr plane: Laplacian log variance, log mean |.|, kurtosis, mean, std."
+        ycc = torch.einsum('bchw,dc->bdhw', x, self.ycc)
+        g = ycc[:, 0] - ycc[:, 0].mean((1, 2), keepdim=True)
+        g = g * self.window
+        a, b = self.cr @ g, self.ci @ g
+        re, im = a @ self.cr.T - b @ self.ci.T, a @ self.ci.T + b @ self.cr.T
+        rings = torch.log((re*re + im*im).flatten(1) @ self.rings + 1e-10)
+        r = F.conv2d(ycc, self.laplace, groups=3)[:, :, 3:-3, 3:-3].flatten(2)    # residual away from the border
+        d = r - r.mean(-1, keepdim=True)
+        var = (d*d).mean(-1)
+        kurt = (d**4).mean(-1) / (var*var + 1e-12)
+        planes = ycc.flatten(2)
+        mean = planes.mean(-1)
+        std = ((planes - mean[..., None])**2).mean(-1).sqrt()
+        return torch.cat([rings, torch.log(var + 1e-10), torch.log(r.abs().mean(-1) + 1e-10), kurt, mean, std], 1)
 
 # %% ../nbs/06_image_model.ipynb #23431f93
 class EMATeacher(nn.Module):
