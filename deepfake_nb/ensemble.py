@@ -50,7 +50,8 @@ def model_name(modality: str, # 'audio' or 'image'
                cfg # a member's full config
               ) -> str:
     "Short name of a member's architecture for the model card."
-    return cfg.audio_model.get('arch', 'specrnet') if modality == 'audio' else cfg.image_model.backbone
+    if modality == 'audio': return cfg.audio_model.get('arch', 'specrnet')
+    return 'stats' if cfg.image_model.get('arch', 'dual') == 'stats' else cfg.image_model.backbone
 
 def ensemble_card(card: str, # the card `model_card` wrote for the merged checkpoint
                   members: list[dict], # per member: checkpoint, model, seed, val_eer
