@@ -15,8 +15,8 @@ import torchaudio
 
 # %% auto #0
 __all__ = ['SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool', 'SSLEncoder',
-           'AudioDetector', 'count_parameters', 'StatsLogistic', 'StatsDetector', 'export_onnx_check',
-           'benchmark_audio']
+           'AudioDetector', 'count_parameters', 'StatsLogistic', 'phase_deviation_stats', 'StatsDetector',
+           'export_onnx_check', 'benchmark_audio']
 
 # %% ../nbs/05_audio_model.ipynb #44757155
 def _hz_to_mel(hz): return 2595 * np.log10(1 + hz / 700)
@@ -63,15 +63,27 @@ class SincFilterbank(nn.Module):
         return F.conv1d(x.unsqueeze(1), self.filters(), stride=self.stride, padding=self.kernel // 2)
 
 # %% ../nbs/05_audio_model.ipynb #dda22f96
+def _stft(x: torch.Tensor, # waveform [B, T]
+          n_fft: int, # FFT size
+          hop: int, # hop (samples)
+          window: torch.Tensor # analysis window [n_fft]
+         ) -> torch.Tensor:
+    "Real and imaginary STFT `[B, n_fft//2+1, frames, 2]` via an ONNX-exportable real-valued `torch.stft`."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return torch.stft(x, n_fft, hop, window=window, center=True, pad_mode='reflect', return_complex=False)
+
 def _stft_power(x: torch.Tensor, # waveform [B, T]
                 n_fft: int, # FFT size
                 hop: int, # hop (samples)
                 window: torch.Tensor # analysis window [n_fft]
                ) -> torch.Tensor:
-    "Power spectrogram `[B, n_fft//2+1, frames]` via an ONNX-exportable real-valued `torch.stft`."
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        X = torch.stft(x, n_fft, hop, window=window, center=True, pad_mode='reflect', return_complex=False)
+    "Power spectrogram `[B, n_fft//2+1, frames]`."
+    return _power(_stft(x, n_fft, hop, window))
+
+def _power(X: torch.Tensor # real/imaginary STFT [..., 2]
+          ) -> torch.Tensor:
+    "`re² + im²`: two products in PyTorch, one `ReduceSum` in an ONNX export."
     if torch.onnx.is_in_onnx_export(): return X.pow(2).sum(-1)
     return X[..., 0] * X[..., 0] + X[..., 1] * X[..., 1]
 
@@ -107,14 +119,17 @@ class SpectralFrontEnd(nn.Module):
     @property
     def n_bins(self) -> int: return self.n_mels + self.n_lfcc
 
+    def bands(self, power: torch.Tensor, # power spectrogram [B, bins, frames] at resolution `i`
+              i: int = 0 # index into `n_ffts`
+             ) -> torch.Tensor:
+        "Log-mel (+ LFCC) features `[B, n_bins, frames]` of one resolution's power spectrogram."
+        p = power.transpose(1, 2)                                  # [B, frames, bins]
+        feats = [torch.log(p @ getattr(self, f'mel{i}') + 1e-6)]
+        if self.n_lfcc: feats.append(torch.log(p @ getattr(self, f'lin{i}') + 1e-6) @ getattr(self, f'dct{i}'))
+        return torch.cat(feats, -1).transpose(1, 2)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        chans = []
-        for i, n in enumerate(self.n_ffts):
-            p = _stft_power(x, n, self.hop, getattr(self, f'win{i}')).transpose(1, 2)  # [B, frames, bins]
-            feats = [torch.log(p @ getattr(self, f'mel{i}') + 1e-6)]
-            if self.n_lfcc: feats.append(torch.log(p @ getattr(self, f'lin{i}') + 1e-6) @ getattr(self, f'dct{i}'))
-            chans.append(torch.cat(feats, -1).transpose(1, 2))
-        return torch.stack(chans, 1)
+        return torch.stack([self.bands(_stft_power(x, n, self.hop, getattr(self, f'win{i}')), i) for i, n in enumerate(self.n_ffts)], 1)
 
 # %% ../nbs/05_audio_model.ipynb #49355612
 def spec_augment_pp(x: torch.Tensor, # features [B, C, F, T]
@@ -367,8 +382,26 @@ class StatsLogistic(nn.Module):
         self.head.bias.copy_(torch.as_tensor(lr.intercept_, dtype=torch.float32))
         return {'real': int((y == 0).sum()), 'fake': int((y == 1).sum())}
 
+def phase_deviation_stats(X: torch.Tensor, # real/imaginary STFT [B, bins, frames, 2] (`_stft`)
+                          advance: torch.Tensor, # expected phase advance per frame of each bin [bins]: 2 pi k hop / n_fft
+                          bands: torch.Tensor, # [bins, n_bands] averaging matrix (each column sums to 1)
+                          power: torch.Tensor | None = None # |X|^2 [B, bins, frames], if already computed
+                         ) -> torch.Tensor:
+    "Per band: log magnitude-weighted mean of 1 - cos, and mean |sin|, of each bin's phase advance minus the expected one: `[B, 2 * n_bands]`."
+    mag = torch.sqrt(_power(X) if power is None else power)
+    a, b = X[:, :, 1:], X[:, :, :-1]                                  # frame t and t-1
+    re = a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1]                # X_t * conj(X_t-1)
+    im = a[..., 1] * b[..., 0] - a[..., 0] * b[..., 1]
+    c, s = torch.cos(advance)[:, None], torch.sin(advance)[:, None]
+    re, im = re * c + im * s, im * c - re * s                         # rotated back by the expected advance
+    norm = mag[..., 1:] * mag[..., :-1] + 1e-9                        # |X_t| |X_t-1|
+    w = mag[..., 1:] / (mag[..., 1:].sum(-1, keepdim=True) + 1e-9)    # louder frames count more
+    one_minus_cos = ((1 - re / norm) * w).sum(-1) @ bands
+    abs_sin = ((im / norm).abs() * w).sum(-1) @ bands
+    return torch.cat([torch.log(one_minus_cos + 1e-6), abs_sin], 1)
+
 class StatsDetector(StatsLogistic):
-    "Logistic regression on each band's mean and standard deviation over the window (log-mel + LFCC at one STFT size)."
+    "Logistic regression on each band's mean and standard deviation over the window (log-mel + LFCC at one STFT size), optionally with phase statistics."
     input_ndim = 1
     def __init__(self,
                  sample_rate: int = 16000, # sampling rate (Hz)
@@ -377,24 +410,36 @@ class StatsDetector(StatsLogistic):
                  n_mels: int = 64, # log-mel bands
                  n_lfcc: int = 30, # LFCC coefficients (0 = none)
                  C: float = 0.1, # inverse L2 strength of the logistic regression
-                 passes: int = 4 # random training windows per clip when fitting (passes over the training loader)
+                 passes: int = 4, # random training windows per clip when fitting (passes over the training loader)
+                 phase_bands: int = 0 # also `phase_deviation_stats` in this many linear bands (0 = none)
                 ):
-        super().__init__(2 * (n_mels + n_lfcc), C, passes)
+        super().__init__(2 * (n_mels + n_lfcc + phase_bands), C, passes)
         self.frontend = SpectralFrontEnd(sample_rate, [n_fft], hop, n_mels, n_lfcc)
+        self.n_fft, self.hop, self.phase_bands = n_fft, hop, phase_bands
+        if phase_bands:
+            k = torch.arange(n_fft // 2 + 1)
+            self.register_buffer('advance', (2 * math.pi * k.double() * hop / n_fft).float(), persistent=False)
+            member = F.one_hot(k * phase_bands // len(k), phase_bands).float()
+            self.register_buffer('bands', member / member.sum(0), persistent=False)
 
     @classmethod
     def from_config(cls, cfg: Any # full config AttrDict
                    ) -> 'StatsDetector':
-        "Build from the `audio` and `audio_model` sections (first STFT size, bands, LFCC, `stats_c`, `stats_windows`)."
+        "Build from the `audio` and `audio_model` sections (first STFT size, bands, LFCC, `stats_c`, `stats_windows`, `stats_phase_bands`)."
         m = _mk(cfg, 'audio_model')
         sr = cfg['audio']['sample_rate'] if 'audio' in cfg else 16000
-        return cls(sr, list(m['n_ffts'])[0], m['hop_length'], m['n_mels'], m['n_lfcc'], m.get('stats_c', 0.1), m.get('stats_windows', 4))
+        return cls(sr, list(m['n_ffts'])[0], m['hop_length'], m['n_mels'], m['n_lfcc'], m.get('stats_c', 0.1), m.get('stats_windows', 4),
+                   m.get('stats_phase_bands', 0))
 
     def statistics(self, wave: torch.Tensor # waveforms [B, T]
                   ) -> torch.Tensor:
-        "Each band's mean and standard deviation over time: `[B, 2 * bands]`."
-        s = self.frontend(wave.reshape(-1, wave.shape[-1]))[:, 0]
-        return torch.cat([s.mean(-1), _std(s, -1)], 1)
+        "Each band's mean and standard deviation over time (then the phase statistics): `[B, n_features]`."
+        X = _stft(wave.reshape(-1, wave.shape[-1]), self.n_fft, self.hop, self.frontend.win0)
+        power = _power(X)
+        s = self.frontend.bands(power)
+        feats = [s.mean(-1), _std(s, -1)]
+        if self.phase_bands: feats.append(phase_deviation_stats(X, self.advance, self.bands, power))
+        return torch.cat(feats, 1)
 
 # %% ../nbs/05_audio_model.ipynb #fae98b35
 def export_onnx_check(model: nn.Module, # an AudioDetector
