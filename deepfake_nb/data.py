@@ -99,7 +99,7 @@ def as_waveform(array: Any, # samples: numpy/torch, [T], [T, C] or [C, T], int o
     if max_seconds is not None and dur > max_seconds:
         raise BadInputError(name, f'audio lasts {dur:.1f} s, more than the {max_seconds:g} s limit')
     if dur < min_seconds: raise BadInputError(name, f'audio lasts {dur:.3f} s, shorter than the {min_seconds:g} s minimum')
-    if np.abs(w).max() < 1e-6: raise BadInputError(name, 'audio is silent (all samples are zero)')
+    if np.ptp(w) < 1e-6: raise BadInputError(name, 'audio is silent (all samples are zero or one constant value)')
     return resample(w, sr, sample_rate)
 
 # %% ../nbs/01_data.ipynb #b9af0252

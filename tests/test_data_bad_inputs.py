@@ -164,9 +164,12 @@ def test_nan_inf_samples(tmp_path, bad):
 def test_one_sample_clip(tmp_path):
     p = tmp_path / 'one.wav'
     sf.write(p, np.array([0.5], np.float32), 16000)
-    w = load_audio(p)
-    assert w.shape == (1,) and abs(w[0] - 0.5) < 1e-3
+    with pytest.raises(BadInputError, match='one.wav: audio is silent'): load_audio(p)  # one value: nothing varies
     with pytest.raises(BadInputError, match='shorter than the 0.25 s minimum'): load_audio(p, min_seconds=0.25)
+    p2 = tmp_path / 'two.wav'
+    sf.write(p2, np.array([0.5, -0.5], np.float32), 16000)
+    w = load_audio(p2)
+    assert w.shape == (2,) and abs(w[0] - 0.5) < 1e-3
 
 
 def test_silent_clip(tmp_path):
