@@ -13,9 +13,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'dft_matrices', 'LogSpectrum', 'FreqBranch', 'ConvStemPatchEmbed', 'rgb_backbone',
-           'ImageDetector', 'ImageStatsDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency',
-           'jpeg_robustness']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch', 'ConvStemPatchEmbed',
+           'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss',
+           'benchmark_latency', 'jpeg_robustness']
 
 # %% ../nbs/06_image_model.ipynb #9fa3e10b
 def dft_matrices(n: int # signal length
@@ -25,6 +25,15 @@ def dft_matrices(n: int # signal length
     k = torch.roll(k, n//2)  # fftshift of the output frequencies
     ang = -2*math.pi*torch.outer(k, torch.arange(n, dtype=torch.float64))/n
     return torch.cos(ang).float(), torch.sin(ang).float()
+
+def dft2_power(g: torch.Tensor, # images [..., n, n]
+               cr: torch.Tensor, # real part of the DFT matrix (`dft_matrices`)
+               ci: torch.Tensor # imaginary part
+              ) -> torch.Tensor:
+    "Power `|W g Wᵀ|²` of the 2-D DFT over the last two axes, as real matrix products (ONNX-friendly)."
+    a, b = cr @ g, ci @ g                                          # W g = (cr + i ci) g
+    re, im = a @ cr.T - b @ ci.T, a @ ci.T + b @ cr.T              # (W g) Wᵀ, real and imaginary parts
+    return re*re + im*im
 
 class LogSpectrum(nn.Module):
     "Centred log-magnitude 2-D Fourier spectrum of the grey image, per-image mean removed: [B,3,H,W] -> [B,1,H,W]."
@@ -39,10 +48,7 @@ class LogSpectrum(nn.Module):
                ) -> torch.Tensor:
         g = (x*self.gray).sum(1, keepdim=True)
         g = g - g.mean((2, 3), keepdim=True)
-        a, b = self.cr @ g, self.ci @ g                          # W g = (cr + i ci) g
-        re = a @ self.cr.T - b @ self.ci.T                        # (W g) Wᵀ, real part
-        im = a @ self.ci.T + b @ self.cr.T                        # imaginary part
-        p = re*re + im*im
+        p = dft2_power(g, self.cr, self.ci)
         s = torch.log(p + 1e-4*p.mean((2, 3), keepdim=True) + 1e-12)*0.5    # relative floor: scale-invariant
         return s - s.mean((2, 3), keepdim=True)
 
@@ -213,9 +219,7 @@ class ImageStatsDetector(StatsLogistic):
         ycc = torch.einsum('bchw,dc->bdhw', x, self.ycc)
         g = ycc[:, 0] - ycc[:, 0].mean((1, 2), keepdim=True)
         g = g * self.window
-        a, b = self.cr @ g, self.ci @ g
-        re, im = a @ self.cr.T - b @ self.ci.T, a @ self.ci.T + b @ self.cr.T
-        rings = torch.log((re*re + im*im).flatten(1) @ self.rings + 1e-10)
+        rings = torch.log(dft2_power(g, self.cr, self.ci).flatten(1) @ self.rings + 1e-10)
         r = F.conv2d(ycc, self.laplace, groups=3)[:, :, 3:-3, 3:-3].flatten(2)    # residual away from the border
         d = r - r.mean(-1, keepdim=True)
         var = (d*d).mean(-1)
