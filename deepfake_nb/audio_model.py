@@ -15,7 +15,7 @@ import torchaudio
 
 # %% auto #0
 __all__ = ['SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool', 'SSLEncoder',
-           'AudioDetector', 'count_parameters', 'StatsLogistic', 'phase_deviation_stats', 'StatsDetector',
+           'AudioDetector', 'count_parameters', 'StatsClassifier', 'phase_deviation_stats', 'StatsDetector',
            'export_onnx_check', 'benchmark_audio']
 
 # %% ../nbs/05_audio_model.ipynb #44757155
@@ -344,43 +344,86 @@ def count_parameters(model: nn.Module, # any module
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 # %% ../nbs/05_audio_model.ipynb #204c8421
-class StatsLogistic(nn.Module):
-    "L2 logistic regression on standardised statistics (a subclass's `statistics(x)`), fitted in closed form by `fit_loader`."
+class StatsClassifier(nn.Module):
+    "A classifier on standardised statistics (a subclass's `statistics(x)`): L2 logistic regression or RBF-kernel SVM, fitted in closed form by `fit_loader`."
     def __init__(self, n_features: int, # length of the statistics vector
-                 C: float = 0.1, # inverse L2 strength of the logistic regression
-                 passes: int = 1 # passes over the training loader when fitting (random windows differ per pass)
+                 C: float = 0.1, # inverse regularisation strength (logistic regression or SVM)
+                 passes: int = 1, # passes over the training loader when fitting (random windows differ per pass)
+                 kernel: str = 'linear' # 'linear' (logistic regression) or 'rbf' (SVM with an RBF kernel, margins mapped to logits by Platt scaling)
                 ):
         super().__init__()
+        if kernel not in ('linear', 'rbf'): raise ValueError(f"stats kernel must be 'linear' or 'rbf', got {kernel!r}")
         self.register_buffer('center', torch.zeros(n_features)); self.register_buffer('scale', torch.ones(n_features))
-        self.head = nn.Linear(n_features, 1)
-        self.C, self.passes = float(C), int(passes)
+        if kernel == 'rbf':   # fitted, not trained: sized by the fit (`resize_fitted` sizes them like a checkpoint's)
+            self.support = nn.Parameter(torch.zeros(0, n_features), requires_grad=False)
+            self.dual = nn.Parameter(torch.zeros(0), requires_grad=False)
+            self.register_buffer('gamma', torch.tensor(1.0 / n_features))
+        self.head = nn.Linear(n_features if kernel == 'linear' else 1, 1)
+        self.C, self.passes, self.kernel = float(C), int(passes), kernel
 
     def statistics(self, x: torch.Tensor) -> torch.Tensor:
         "The statistics vector `[B, n_features]` of a batch (defined by each subclass)."
         raise NotImplementedError
+
+    def margin(self, z: torch.Tensor # standardised statistics [B, n_features]
+              ) -> torch.Tensor:
+        "The SVM's kernel expansion `sum_i dual_i exp(-gamma |z - support_i|^2)` as `[B, 1]` (without its intercept)."
+        d2 = (z * z).sum(1, keepdim=True) - 2 * z @ self.support.T + (self.support * self.support).sum(1)
+        return (torch.exp(-self.gamma * d2.clamp_min(0)) @ self.dual)[:, None]
 
     def forward(self, x: torch.Tensor, # a batch of model inputs
                 return_embedding: bool = False # also return the standardised statistics
                ):
         "Logits [B] (and the standardised statistics [B, n_features] if asked)."
         z = (self.statistics(x) - self.center) / self.scale
-        logits = self.head(z).squeeze(-1)
+        logits = self.head(z if self.kernel == 'linear' else self.margin(z)).squeeze(-1)
         return (logits, z) if return_embedding else logits
+
+    def resize_fitted(self, state: dict, # a state dict about to be loaded
+                      prefix: str = '' # this module's key prefix in `state`
+                     ) -> None:
+        "Size the SVM's support-vector buffers like those in `state` (their number comes from the fit)."
+        for name in ('support', 'dual'):
+            if self.kernel == 'rbf' and prefix + name in state: setattr(self, name, nn.Parameter(torch.empty_like(state[prefix + name]), requires_grad=False))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        self.resize_fitted(state_dict, prefix)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     @torch.no_grad()
     def fit_loader(self, loader # yields (inputs, labels [B]) training batches
                   ) -> dict:
-        "Fit standardisation and regression on `passes` passes over `loader`; returns the training samples (windows, crops) per class."
-        from sklearn.linear_model import LogisticRegression
+        "Fit standardisation and classifier on `passes` passes over `loader`; returns the training samples (windows, crops) per class."
         xs, ys = [], []
         for _ in range(self.passes):
             for x, y in loader: xs.append(self.statistics(x.float())); ys.append(torch.as_tensor(y).reshape(-1))
         X, y = torch.cat(xs).double(), torch.cat(ys).long().numpy()
         self.center.copy_(X.mean(0)); self.scale.copy_(X.std(0).clamp_min(1e-6))
-        lr = LogisticRegression(C=self.C, max_iter=5000).fit(((X - self.center.double()) / self.scale.double()).numpy(), y)
-        self.head.weight.copy_(torch.as_tensor(lr.coef_, dtype=torch.float32))
-        self.head.bias.copy_(torch.as_tensor(lr.intercept_, dtype=torch.float32))
+        z = ((X - self.center.double()) / self.scale.double()).numpy()
+        weight, bias = self._fit_linear(z, y) if self.kernel == 'linear' else self._fit_rbf(z, y)
+        self.head.weight.copy_(torch.as_tensor(weight, dtype=torch.float32).reshape(1, -1))
+        self.head.bias.copy_(torch.as_tensor(bias, dtype=torch.float32).reshape(1))
         return {'real': int((y == 0).sum()), 'fake': int((y == 1).sum())}
+
+    def _fit_linear(self, z: np.ndarray, y: np.ndarray) -> tuple:
+        "scikit-learn's L2 logistic regression: the head's weight and bias."
+        from sklearn.linear_model import LogisticRegression
+        lr = LogisticRegression(C=self.C, max_iter=5000).fit(z, y)
+        return lr.coef_, lr.intercept_
+
+    def _fit_rbf(self, z: np.ndarray, y: np.ndarray) -> tuple:
+        "scikit-learn's SVC (RBF kernel, `gamma='scale'`): keeps the support vectors, returns the head mapping a margin to a logit (Platt scaling on 5-fold out-of-fold margins)."
+        from sklearn.svm import SVC
+        from sklearn.model_selection import cross_val_predict
+        from sklearn.linear_model import LogisticRegression
+        svm = SVC(C=self.C, kernel='rbf', gamma='scale').fit(z, y)
+        self.support = nn.Parameter(torch.as_tensor(svm.support_vectors_, dtype=torch.float32), requires_grad=False)
+        self.dual = nn.Parameter(torch.as_tensor(svm.dual_coef_[0], dtype=torch.float32), requires_grad=False)
+        self.gamma.fill_(float(svm._gamma))
+        held_out = cross_val_predict(SVC(C=self.C, kernel='rbf', gamma='scale'), z, y, cv=5, method='decision_function')
+        platt = LogisticRegression(C=1e4).fit(held_out[:, None], y)
+        a = platt.coef_[0, 0]
+        return [a], [a * svm.intercept_[0] + platt.intercept_[0]]
 
 def phase_deviation_stats(X: torch.Tensor, # real/imaginary STFT [B, bins, frames, 2] (`_stft`)
                           advance: torch.Tensor, # expected phase advance per frame of each bin [bins]: 2 pi k hop / n_fft
@@ -400,8 +443,8 @@ def phase_deviation_stats(X: torch.Tensor, # real/imaginary STFT [B, bins, frame
     abs_sin = ((im / norm).abs() * w).sum(-1) @ bands
     return torch.cat([torch.log(one_minus_cos + 1e-6), abs_sin], 1)
 
-class StatsDetector(StatsLogistic):
-    "Logistic regression on each band's mean and standard deviation over the window (log-mel + LFCC at one STFT size), optionally with phase statistics."
+class StatsDetector(StatsClassifier):
+    "A closed-form classifier on each band's mean and standard deviation over the window (log-mel + LFCC at one STFT size), optionally with phase statistics."
     input_ndim = 1
     def __init__(self,
                  sample_rate: int = 16000, # sampling rate (Hz)
@@ -409,11 +452,12 @@ class StatsDetector(StatsLogistic):
                  hop: int = 160, # STFT hop (samples)
                  n_mels: int = 64, # log-mel bands
                  n_lfcc: int = 30, # LFCC coefficients (0 = none)
-                 C: float = 0.1, # inverse L2 strength of the logistic regression
+                 C: float = 0.1, # inverse regularisation strength of the classifier
                  passes: int = 4, # random training windows per clip when fitting (passes over the training loader)
-                 phase_bands: int = 0 # also `phase_deviation_stats` in this many linear bands (0 = none)
+                 phase_bands: int = 0, # also `phase_deviation_stats` in this many linear bands (0 = none)
+                 kernel: str = 'linear' # 'linear' (logistic regression) or 'rbf' (SVM)
                 ):
-        super().__init__(2 * (n_mels + n_lfcc + phase_bands), C, passes)
+        super().__init__(2 * (n_mels + n_lfcc + phase_bands), C, passes, kernel)
         self.frontend = SpectralFrontEnd(sample_rate, [n_fft], hop, n_mels, n_lfcc)
         self.n_fft, self.hop, self.phase_bands = n_fft, hop, phase_bands
         if phase_bands:
@@ -425,11 +469,11 @@ class StatsDetector(StatsLogistic):
     @classmethod
     def from_config(cls, cfg: Any # full config AttrDict
                    ) -> 'StatsDetector':
-        "Build from the `audio` and `audio_model` sections (first STFT size, bands, LFCC, `stats_c`, `stats_windows`, `stats_phase_bands`)."
+        "Build from the `audio` and `audio_model` sections (first STFT size, bands, LFCC, `stats_c`, `stats_windows`, `stats_phase_bands`, `stats_kernel`)."
         m = _mk(cfg, 'audio_model')
         sr = cfg['audio']['sample_rate'] if 'audio' in cfg else 16000
         return cls(sr, list(m['n_ffts'])[0], m['hop_length'], m['n_mels'], m['n_lfcc'], m.get('stats_c', 0.1), m.get('stats_windows', 4),
-                   m.get('stats_phase_bands', 0))
+                   m.get('stats_phase_bands', 0), m.get('stats_kernel', 'linear'))
 
     def statistics(self, wave: torch.Tensor # waveforms [B, T]
                   ) -> torch.Tensor:

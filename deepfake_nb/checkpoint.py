@@ -181,6 +181,8 @@ def load_checkpoint(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
         except Exception as e: raise _bad(path, f"cannot build the {meta['modality']} model from the stored config ({type(e).__name__}: {e})") from None
     try: state = load_file(str(path), device='cpu')
     except Exception as e: raise _bad(path, f'unreadable tensors ({e})') from None
+    for name, module in model.named_modules():   # modules whose buffer sizes come from a fit (e.g. an SVM's support vectors)
+        if hasattr(module, 'resize_fitted'): module.resize_fitted(state, f'{name}.' if name else '')
     want = model.state_dict()
     missing, unexpected = set(want) - set(state), set(state) - set(want)
     shapes = [k for k in set(want) & set(state) if tuple(want[k].shape) != tuple(state[k].shape)]

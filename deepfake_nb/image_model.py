@@ -186,17 +186,18 @@ class ImageDetector(nn.Module):
         object.__setattr__(self, '_teacher', t)
 
 # %% ../nbs/06_image_model.ipynb #ec3d56e0
-from .audio_model import StatsLogistic
+from .audio_model import StatsClassifier
 
 # %% ../nbs/06_image_model.ipynb #8ad757ab
-class ImageStatsDetector(StatsLogistic):
-    "Logistic regression on a face crop's radial power spectrum and its Y/Cb/Cr residual and colour statistics."
+class ImageStatsDetector(StatsClassifier):
+    "A closed-form classifier on a face crop's radial power spectrum and its Y/Cb/Cr residual and colour statistics."
     input_ndim = 3
     def __init__(self, size: int = 112, # crop height = width (pixels)
-                 C: float = 1.0 # inverse L2 strength of the logistic regression
+                 C: float = 1.0, # inverse regularisation strength of the classifier
+                 kernel: str = 'linear' # 'linear' (logistic regression) or 'rbf' (SVM)
                 ):
         n_rings = size // 2
-        super().__init__(n_rings + 15, C, passes=1)
+        super().__init__(n_rings + 15, C, passes=1, kernel=kernel)
         cr, ci = dft_matrices(size)
         self.register_buffer('cr', cr, persistent=False); self.register_buffer('ci', ci, persistent=False)
         self.register_buffer('window', torch.outer(torch.hann_window(size, periodic=False), torch.hann_window(size, periodic=False)), persistent=False)
@@ -210,8 +211,8 @@ class ImageStatsDetector(StatsLogistic):
     @classmethod
     def from_config(cls, cfg: Any # full config AttrDict
                    ) -> 'ImageStatsDetector':
-        "Build from `image.image_size` and `image_model.stats_c`."
-        return cls(int(cfg.image.image_size), float(cfg.image_model.get('stats_c', 1.0)))
+        "Build from `image.image_size`, `image_model.stats_c` and `image_model.stats_kernel`."
+        return cls(int(cfg.image.image_size), float(cfg.image_model.get('stats_c', 1.0)), cfg.image_model.get('stats_kernel', 'linear'))
 
     def statistics(self, x: torch.Tensor # [B, 3, H, W] RGB in [0, 1]
                   ) -> torch.Tensor:
