@@ -416,11 +416,12 @@ class StatsClassifier(nn.Module):
         from sklearn.svm import SVC
         from sklearn.model_selection import cross_val_predict
         from sklearn.linear_model import LogisticRegression
-        svm = SVC(C=self.C, kernel='rbf', gamma='scale').fit(z, y)
+        gamma = 1.0 / (z.shape[1] * z.var())                              # scikit-learn's gamma='scale'
+        svm = SVC(C=self.C, kernel='rbf', gamma=gamma).fit(z, y)
         self.support = nn.Parameter(torch.as_tensor(svm.support_vectors_, dtype=torch.float32), requires_grad=False)
         self.dual = nn.Parameter(torch.as_tensor(svm.dual_coef_[0], dtype=torch.float32), requires_grad=False)
-        self.gamma.fill_(float(svm._gamma))
-        held_out = cross_val_predict(SVC(C=self.C, kernel='rbf', gamma='scale'), z, y, cv=5, method='decision_function')
+        self.gamma.fill_(gamma)
+        held_out = cross_val_predict(SVC(C=self.C, kernel='rbf', gamma=gamma), z, y, cv=5, method='decision_function')
         platt = LogisticRegression(C=1e4).fit(held_out[:, None], y)
         a = platt.coef_[0, 0]
         return [a], [a * svm.intercept_[0] + platt.intercept_[0]]
