@@ -382,7 +382,7 @@ class StatsClassifier(nn.Module):
     def resize_fitted(self, state: dict, # a state dict about to be loaded
                       prefix: str = '' # this module's key prefix in `state`
                      ) -> None:
-        "Size the SVM's support-vector buffers like those in `state` (their number comes from the fit)."
+        "Size the SVM's support vectors and dual coefficients like those in `state` (their number comes from the fit)."
         for name in ('support', 'dual'):
             if self.kernel == 'rbf' and prefix + name in state: setattr(self, name, nn.Parameter(torch.empty_like(state[prefix + name]), requires_grad=False))
 
