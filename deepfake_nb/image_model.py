@@ -194,10 +194,12 @@ class ImageStatsDetector(StatsClassifier):
     input_ndim = 3
     def __init__(self, size: int = 112, # crop height = width (pixels)
                  C: float = 1.0, # inverse regularisation strength of the classifier
-                 kernel: str = 'linear' # 'linear' (logistic regression) or 'rbf' (SVM)
+                 kernel: str = 'linear', # 'linear' (logistic regression) or 'rbf' (SVM)
+                 detail: bool = False # also the Cb/Cr radial spectra, the residuals' inter-plane correlations and half-resolution residual statistics
                 ):
         n_rings = size // 2
-        super().__init__(n_rings + 15, C, passes=1, kernel=kernel)
+        super().__init__(n_rings + 15 + (2 * n_rings + 12 if detail else 0), C, passes=1, kernel=kernel)
+        self.detail = detail
         cr, ci = dft_matrices(size)
         self.register_buffer('cr', cr, persistent=False); self.register_buffer('ci', ci, persistent=False)
         self.register_buffer('window', torch.outer(torch.hann_window(size, periodic=False), torch.hann_window(size, periodic=False)), persistent=False)
@@ -211,24 +213,38 @@ class ImageStatsDetector(StatsClassifier):
     @classmethod
     def from_config(cls, cfg: Any # full config AttrDict
                    ) -> 'ImageStatsDetector':
-        "Build from `image.image_size`, `image_model.stats_c` and `image_model.stats_kernel`."
-        return cls(int(cfg.image.image_size), float(cfg.image_model.get('stats_c', 1.0)), cfg.image_model.get('stats_kernel', 'linear'))
+        "Build from `image.image_size` and `image_model.stats_c`, `stats_kernel` and `stats_detail`."
+        m = cfg.image_model
+        return cls(int(cfg.image.image_size), float(m.get('stats_c', 1.0)), m.get('stats_kernel', 'linear'), bool(m.get('stats_detail', False)))
+
+    def ring_spectrum(self, plane: torch.Tensor # [B, size, size] one colour plane
+                     ) -> torch.Tensor:
+        "Log power of the windowed, mean-removed plane averaged over rings of equal frequency: `[B, size//2]`."
+        g = (plane - plane.mean((1, 2), keepdim=True)) * self.window
+        return torch.log(dft2_power(g, self.cr, self.ci).flatten(1) @ self.rings + 1e-10)
+
+    def residual(self, ycc: torch.Tensor # [B, 3, H, W] Y/Cb/Cr planes
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        "Each plane's mean-removed Laplacian residual away from the border `[B, 3, N]`, and its log variance, log mean |.| and kurtosis `[B, 9]`."
+        r = F.conv2d(ycc, self.laplace, groups=3)[:, :, 3:-3, 3:-3].flatten(2)
+        d = r - r.mean(-1, keepdim=True)
+        var = (d*d).mean(-1)
+        return d, torch.cat([torch.log(var + 1e-10), torch.log(r.abs().mean(-1) + 1e-10), (d**4).mean(-1) / (var*var + 1e-12)], 1)
 
     def statistics(self, x: torch.Tensor # [B, 3, H, W] RGB in [0, 1]
                   ) -> torch.Tensor:
-        "Ring log-powers `[B, size//2]`, then per Y/Cb/Cr plane: Laplacian log variance, log mean |.|, kurtosis, mean, std."
+        "Y ring log-powers `[B, size//2]`, residual statistics and each plane's mean and std; with `detail` also Cb/Cr rings, residual correlations and half-resolution residual statistics."
         ycc = torch.einsum('bchw,dc->bdhw', x, self.ycc)
-        g = ycc[:, 0] - ycc[:, 0].mean((1, 2), keepdim=True)
-        g = g * self.window
-        rings = torch.log(dft2_power(g, self.cr, self.ci).flatten(1) @ self.rings + 1e-10)
-        r = F.conv2d(ycc, self.laplace, groups=3)[:, :, 3:-3, 3:-3].flatten(2)    # residual away from the border
-        d = r - r.mean(-1, keepdim=True)
-        var = (d*d).mean(-1)
-        kurt = (d**4).mean(-1) / (var*var + 1e-12)
+        d, res = self.residual(ycc)
         planes = ycc.flatten(2)
         mean = planes.mean(-1)
         std = ((planes - mean[..., None])**2).mean(-1).sqrt()
-        return torch.cat([rings, torch.log(var + 1e-10), torch.log(r.abs().mean(-1) + 1e-10), kurt, mean, std], 1)
+        feats = [self.ring_spectrum(ycc[:, 0]), res, mean, std]
+        if self.detail:
+            sd = (d*d).mean(-1).sqrt() + 1e-8
+            corr = torch.stack([(d[:, i] * d[:, j]).mean(-1) / (sd[:, i] * sd[:, j]) for i, j in ((0, 1), (0, 2), (1, 2))], 1)
+            feats += [self.ring_spectrum(ycc[:, 1]), self.ring_spectrum(ycc[:, 2]), corr, self.residual(F.avg_pool2d(ycc, 2))[1]]
+        return torch.cat(feats, 1)
 
 # %% ../nbs/06_image_model.ipynb #23431f93
 class EMATeacher(nn.Module):
