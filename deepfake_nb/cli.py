@@ -135,7 +135,8 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
 def detect_main(argv: list | None = None # arguments (None: sys.argv[1:], and the process exits when done)
                ) -> int:
     "Entry point of `deepfake-detect`; returns the exit status (as a command: exits with it)."
-    code = _detect(argv)
+    from deepfake_nb.config import run_cli
+    code = run_cli('deepfake-detect', _detect, argv)
     if argv is None:
         sys.stdout.flush(); sys.stderr.flush()
         os._exit(code)

@@ -13,7 +13,7 @@ from fastcore.basics import AttrDict
 
 # %% auto #0
 __all__ = ['RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config', 'to_attrdict',
-           'read_yaml', 'load_config', 'one_line', 'run_cli']
+           'read_yaml', 'load_config', 'one_line', 'run_cli', 'cli_entry']
 
 # %% ../nbs/00_config.ipynb #5833055b
 #| export
@@ -192,7 +192,7 @@ def load_config(path: str | Path | None = None, # a user YAML file; None means d
     return to_attrdict(cfg)
 
 # %% ../nbs/00_config.ipynb #f888620d
-import os, sys, traceback
+import functools, os, sys, traceback
 
 def one_line(e: BaseException, # an exception
              limit: int = 500 # longest message kept
@@ -223,3 +223,12 @@ def run_cli(prog: str, # the command's name, e.g. 'deepfake-detect'
         if debug: traceback.print_exc()
         hint = '' if debug else ' (rerun with --debug for the traceback)'
         print(f'{prog}: error: unexpected failure ({type(e).__name__}: {one_line(e, 200)}){hint}', file=sys.stderr); return 1
+
+def cli_entry(prog: str # the command's name, for its error lines
+             ):
+    "Decorator: run a console script's `main(argv)` through `run_cli` (the one error path, `--debug`)."
+    def deco(fn):
+        @functools.wraps(fn)
+        def main(argv: list | None = None): return run_cli(prog, fn, argv)
+        return main
+    return deco

@@ -11,7 +11,7 @@ from typing import Sequence
 import torch
 
 from .checkpoint import Ensemble, checkpoint_meta, load_checkpoint, save_checkpoint
-from .config import to_attrdict
+from .config import cli_entry, to_attrdict
 from .data import BadInputError, make_loader
 from .train import MODALITY_SPECS, split_dataset, calibrate_on_val, model_card, bundle_checkpoint
 
@@ -89,6 +89,7 @@ def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one inp
     return res
 
 # %% ../nbs/12c_ensemble.ipynb #17626a36
+@cli_entry('deepfake-ensemble')
 def main(argv: Sequence[str] | None = None # command-line arguments (default: sys.argv[1:])
         ) -> int:
     "Merge member checkpoints into one calibrated ensemble checkpoint; returns the exit code."

@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from .config import load_config
+from .config import cli_entry, load_config
 from .data import BadInputError, Item, LABEL_NAMES, load_item, prepare_audio, image_to_tensor, find_items
 from .metrics import binary_metrics, compute_eer, ece, ece_noise_floor, min_tdcf, measure_latency, peak_memory, reset_peak_memory, \
     plot_roc, plot_det, plot_score_hist, plot_confusion
@@ -299,6 +299,7 @@ def _summary(m: dict) -> str:
             f"with these scores: {f(m['ece_floor_mean'])}, 95th percentile {f(m['ece_floor_p95'])})\n "
             f"latency {m.get('latency_ms_per_sample', float('nan')):.1f} ms/sample  peak memory {m['peak_memory_mib']:.0f} MiB")
 
+@cli_entry('deepfake-evaluate')
 def main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
         ) -> int:
     "`deepfake-evaluate`: score a data set and write scores.csv, metrics.json and plots."

@@ -12,6 +12,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .config import cli_entry
+
 # %% auto #0
 __all__ = ['INPUT_NAMES', 'DEFAULT_INT8_OPS', 'RUNTIMES', 'BENCH_COLS', 'example_input', 'export_onnx', 'onnx_session',
            'OnnxModel', 'onnx_max_diff', 'quantize_int8', 'export_checkpoint', 'prepare_qat', 'qat_to_float',
@@ -214,6 +216,7 @@ def format_table(rows: list[dict], # dicts with the same keys
     f = lambda v: f'{v:.4g}' if isinstance(v, float) else str(v)
     return '\n'.join(['| ' + ' | '.join(cols) + ' |', '|' + '---|'*len(cols)] + ['| ' + ' | '.join(f(r.get(c, '')) for c in cols) + ' |' for r in rows])
 
+@cli_entry('deepfake-export')
 def main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
         ) -> int:
     "`deepfake-export`: write ONNX + INT8 for each model (and optionally compare their accuracy on a split)."
@@ -378,6 +381,7 @@ def clip_latency(checkpoint: str | Path, # an audio checkpoint
 BENCH_COLS = ['model', 'runtime', 'params', 'p50 ms (1 thread)', 'p95 ms (1 thread)', 'p50 ms (all threads)', 'p95 ms (all threads)',
               'batch-32 samples/s', 'peak RSS MiB', 'model+runtime MiB']
 
+@cli_entry('deepfake-bench')
 def bench_main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
               ) -> int:
     "`deepfake-bench`: print the latency/throughput/memory table per model and runtime."

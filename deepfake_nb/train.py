@@ -663,7 +663,12 @@ def train_parser(modality: str) -> argparse.ArgumentParser:
 def cli_main(modality: str, # 'audio' or 'image'
              argv: list[str] | None = None # arguments (default: sys.argv[1:])
             ) -> int:
-    "Entry point shared by `train_audio.main` and `train_image.main`; returns the exit code."
+    "Entry point shared by `train_audio.main` and `train_image.main`; returns the exit code (the one error path of `config.run_cli`)."
+    from deepfake_nb.config import run_cli
+    return run_cli(f'deepfake-train-{modality}', lambda av: _train_cli(modality, av), argv)
+
+def _train_cli(modality: str, argv: list[str]) -> int:
+    "Parse, load and validate the config, train; bad config / data become one line and exit 2."
     import sys, shlex
     from deepfake_nb.config import ConfigError
     from deepfake_nb.data import BadInputError

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from scipy.ndimage import gaussian_filter
 from scipy.signal import spectrogram
 
+from .config import cli_entry
 from .data import audio_windows, clip_samples, normalize_rms, prepare_audio, trim_silence
 
 # %% auto #0
@@ -466,6 +467,7 @@ def parse_args(argv: Sequence[str] | None = None # command-line arguments (None:
     if not 0 < a.port < 65536: p.error('--port must be between 1 and 65535')
     return a
 
+@cli_entry('deepfake-webapp')
 def main(argv: Sequence[str] | None = None # command-line arguments (None: sys.argv)
         ) -> None:
     "Entry point of `deepfake-webapp`: load the detector and serve the page until interrupted."
