@@ -35,14 +35,26 @@ def modality_of(path: str | Path # a file name
     return None
 
 # %% ../nbs/14_detector.ipynb #11966550
+def _walk_media(folder: Path) -> list[str]:
+    "Every entry with a media extension below `folder`, sorted: regular files and also dangling links, FIFOs and unreadable files (they become error rows, never silently dropped); linked folders are followed once (no loops)."
+    out, seen = [], set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        try: st = os.stat(dirpath); key = (st.st_dev, st.st_ino)
+        except OSError: dirnames[:] = []; continue
+        if key in seen: dirnames[:] = []; continue   # a symlink loop or a folder reached twice
+        seen.add(key)
+        dirnames.sort()
+        out += [str(Path(dirpath)/f) for f in filenames if modality_of(f) is not None]
+    return sorted(out)
+
 def expand_inputs(inputs: Iterable[str | Path] # files, folders or list files
                  ) -> list[str]:
-    "Expand folders (every audio/image/video file below, sorted) and list files; keep other paths as given."
+    "Expand folders (every audio/image/video entry below, sorted, broken ones included) and list files; keep other paths as given."
     out = []
     for p in inputs:
         p = Path(p)
         if p.is_dir():
-            out += sorted(str(f) for f in p.rglob('*') if f.is_file() and modality_of(f) is not None)
+            out += _walk_media(p)
         elif p.suffix.lower() in LIST_EXTS and p.is_file():
             try: text = p.read_text()
             except (UnicodeDecodeError, OSError) as e:

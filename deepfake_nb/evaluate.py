@@ -323,6 +323,8 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default sys
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     ap.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     a = ap.parse_args(argv)
+    if a.threshold is not None and not (math.isfinite(a.threshold) and 0 < a.threshold < 1): ap.error(f'--threshold must be a number in (0, 1), got {a.threshold}')
+    if a.batch_size < 1 or a.limit < 0 or a.threads < 0: ap.error('--batch-size must be >= 1, --limit and --threads >= 0')
     if a.threads: torch.set_num_threads(a.threads)
     try:
         m = evaluate(a.modality, a.data, a.out, a.checkpoint, None if a.split == 'all' else a.split, a.threshold,
