@@ -161,7 +161,8 @@ def check_calibration(cal: Any # a checkpoint's `calibration` value
     need = {'temperature': ('temperature',), 'bayes_logistic': ('a', 'b')}.get(m, ())
     for k in need:
         if not _finite_number(cal.get(k)): return f'calibration {m}: {k} must be a finite number, got {cal.get(k)!r}'
-    if m == 'temperature' and not cal['temperature'] > 0: return f"calibration temperature must be > 0, got {cal['temperature']!r}"
+    if m == 'temperature' and not 0.01 <= cal['temperature'] <= 100: return f"calibration temperature must be > 0 (within [0.01, 100]), got {cal['temperature']!r}"
+    if m == 'bayes_logistic' and not (0 < cal['a'] <= 1000 and abs(cal['b']) <= 1000): return f"calibration bayes_logistic: slope a must be in (0, 1000] and |b| <= 1000, got a={cal['a']!r}, b={cal['b']!r}"
     for k in ('prior_std', 'cov', 'prior_mean'):
         if k in cal and cal[k] is not None:
             try: arr = np.asarray(cal[k], dtype=np.float64)
