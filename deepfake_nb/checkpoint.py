@@ -122,6 +122,10 @@ def save_checkpoint(path: str | Path, # destination `.safetensors` file
     "Write weights + metadata to one safetensors file, atomically."
     model = getattr(model, 'module', model)
     model = getattr(model, '_orig_mod', model)
+    if operating_point and operating_point.get('threshold') is not None:   # an EER threshold at 0 or 1 (saturated scores) moves just inside (0, 1)
+        t = float(operating_point['threshold'])
+        if not np.isfinite(t): raise ValueError(f'{path}: operating_point threshold must be finite, got {t}')
+        operating_point = {**operating_point, 'threshold': float(min(max(t, 1e-6), 1 - 1e-6))}
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
     meta = {'format': FORMAT, 'modality': _check_modality(modality), 'config': _dumps(dict(cfg)),
             'calibration': _dumps(calibration), 'operating_point': _dumps(operating_point),
