@@ -107,7 +107,7 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
         if not args.out: p.error('--merge needs --out FILE')
         from deepfake_nb.detector import merge_shards
         try: rows = merge_shards(args.merge, args.out)
-        except (OSError, ValueError) as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2
+        except (OSError, ValueError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
         if not args.quiet: print(f'merged {len(rows)} rows from {len(args.merge)} files into {args.out}', file=sys.stderr)
         return 0
     if not (args.inputs or args.audio or args.image or args.video): p.error('nothing to score: give files/folders, --audio, --image or --video')
@@ -123,18 +123,18 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
         ck = sort_checkpoints(args)
         det = Detector.from_pretrained(ck['audio'], ck['image'], device=args.device, precision=args.precision, onnx=args.onnx,
                                        int8=args.int8, onnx_dir=args.onnx_dir, threshold=args.threshold, n_frames=args.frames, threads=args.threads)
-    except (ValueError, OSError) as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2
+    except (ValueError, OSError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
     if args.out or args.shard:
         try: results = det.predict_batch(args.inputs, out=args.out, workers=args.workers, batch_size=args.batch_size,
                                          shard=args.shard, progress=not args.quiet)
-        except BadInputError as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2  # e.g. an unreadable list file
+        except BadInputError as e: from deepfake_nb.config import report; return report('deepfake-detect', e)  # e.g. an unreadable list file
         if args.json or not args.out:
             for r in results: _emit(r, args.json)
         if args.out and not args.quiet: print(f'wrote {len(results)} rows to {args.out}', file=sys.stderr)
         return _summary(results, args.quiet)
     results = []
     try: jobs = make_jobs(args)
-    except BadInputError as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2  # e.g. an unreadable list file
+    except BadInputError as e: from deepfake_nb.config import report; return report('deepfake-detect', e)  # e.g. an unreadable list file
     if not jobs:
         print(f"deepfake-detect: error: {', '.join(map(str, args.inputs))}: no audio, image or video files to score", file=sys.stderr); return 1
     for job in jobs:

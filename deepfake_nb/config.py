@@ -13,7 +13,7 @@ from fastcore.basics import AttrDict
 
 # %% auto #0
 __all__ = ['RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config', 'to_attrdict',
-           'read_yaml', 'load_config', 'one_line', 'run_cli', 'cli_entry']
+           'read_yaml', 'load_config', 'one_line', 'run_cli', 'report', 'cli_entry']
 
 # %% ../nbs/00_config.ipynb #5833055b
 #| export
@@ -212,6 +212,8 @@ def run_cli(prog: str, # the command's name, e.g. 'deepfake-detect'
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = '--debug' in argv or os.environ.get('DEEPFAKE_NB_DEBUG', '') not in ('', '0')
     argv = [a for a in argv if a != '--debug']
+    old = os.environ.get('DEEPFAKE_NB_DEBUG')
+    if debug: os.environ['DEEPFAKE_NB_DEBUG'] = '1'   # handlers inside the command (`report`) show tracebacks too
     try: return fn(argv)
     except SystemExit: raise
     except KeyboardInterrupt:
@@ -223,6 +225,18 @@ def run_cli(prog: str, # the command's name, e.g. 'deepfake-detect'
         if debug: traceback.print_exc()
         hint = '' if debug else ' (rerun with --debug for the traceback)'
         print(f'{prog}: error: unexpected failure ({type(e).__name__}: {one_line(e, 200)}){hint}', file=sys.stderr); return 1
+    finally:
+        if old is None: os.environ.pop('DEEPFAKE_NB_DEBUG', None)
+        else: os.environ['DEEPFAKE_NB_DEBUG'] = old
+
+def report(prog: str, # the command's name
+           e: BaseException, # the error a command caught
+           code: int = 2 # the exit status to return
+          ) -> int:
+    "Print a caught error as the one line `<prog>: error: ...` (plus its traceback under --debug) and return `code`."
+    if os.environ.get('DEEPFAKE_NB_DEBUG', '') not in ('', '0'): traceback.print_exception(e)
+    print(f'{prog}: error: {one_line(e)}', file=sys.stderr)
+    return code
 
 def cli_entry(prog: str # the command's name, for its error lines
              ):

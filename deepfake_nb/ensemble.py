@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default: sy
     command = 'deepfake-ensemble ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
     try: r = merge_checkpoints(a.checkpoints, a.out, a.data, a.bundle, command)
     except (BadInputError, ImportError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report('deepfake-ensemble', e)
     eers = ', '.join(f"{m['val_eer']:.4f}" for m in r['members'])
     print(f"saved {r['checkpoint']}: {len(r['members'])} members (val EER alone: {eers}); ensemble val EER {r['operating_point']['eer']:.4f} "
           f"at threshold {r['operating_point']['threshold']:.4f} (calibration {r['calibration']['method']})")

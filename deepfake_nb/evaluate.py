@@ -330,7 +330,7 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default sys
         m = evaluate(a.modality, a.data, a.out, a.checkpoint, None if a.split == 'all' else a.split, a.threshold,
                      a.batch_size, a.device, a.limit, not a.no_progress, a.audio_dir, a.asv_scores)
     except (BadInputError, FileNotFoundError, ValueError, ImportError, RuntimeError) as e:
-        print(f'deepfake-evaluate: error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report('deepfake-evaluate', e)
     print(_summary(m)); print(f'wrote {Path(a.out)/"scores.csv"}, {Path(a.out)/"metrics.json"} and {len(m["plots"])} plots')
     return 0
 

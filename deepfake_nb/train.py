@@ -685,6 +685,6 @@ def _train_cli(modality: str, argv: list[str]) -> int:
         command = 'python -m deepfake_nb.train_' + modality + ' ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
         train_modality(modality, cfg, out, bundle=a.bundle, command=command)
     except (ConfigError, BadInputError, ImportError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report(f'deepfake-train-{modality}', e)
     finally: cleanup_distributed()
     return 0

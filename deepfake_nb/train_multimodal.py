@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rep_val = paired_report(val_pairs, fit, thr['audio'], thr['image'])
         rep_test = paired_report(test_pairs, fit, thr['audio'], thr['image'])
     except (ValueError, FileNotFoundError, ImportError, RuntimeError) as e:
-        print(f'deepfake-train-multimodal: error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report('deepfake-train-multimodal', e)
     out = Path(a.out) if a.out else fusion_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = {**fit, 'fitted_on': f'val pairs ({a.n_per_category} per category, seed {seed})', 'n_per_category': a.n_per_category,
