@@ -306,10 +306,12 @@ class Branch:
     def _open_onnx(self, onnx_path):
         "Open (exporting first if needed) the ONNX graph of this checkpoint, wrapped as an `export.OnnxModel`."
         from deepfake_nb.export import export_checkpoint, OnnxModel
-        if onnx_path is None:
+        if onnx_path is None:   # the cache: keyed by the checkpoint's digest, re-exported when missing or not matching
             d = cache_dir()/file_digest(self.checkpoint)
             onnx_path = d/f'{self.modality}{".int8" if self.int8 else ""}.onnx'
             if not onnx_path.exists(): export_checkpoint(self.checkpoint, d, int8=self.int8)
+            try: self._check_export(onnx_path)
+            except ValueError: export_checkpoint(self.checkpoint, d, int8=self.int8)
         self.onnx_path = Path(onnx_path)
         self._check_export(self.onnx_path)
         self.model = OnnxModel(self.onnx_path, threads=self.threads, device=self.device)
