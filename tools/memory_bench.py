@@ -97,14 +97,13 @@ import os; os._exit(rc)
 def run_case(kind: str, arg: str) -> tuple[int, str, float, float]:
     "(exit status, first output line, peak RSS MiB, seconds) of one case in a fresh process."
     t0 = time.time()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONWARNINGS': 'ignore'}
     p = subprocess.run([sys.executable, '-c', CHILD, kind, arg], capture_output=True, text=True, env=env, timeout=1800)
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # max over children so far: cases run largest-last is not assumed,
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # the only child of this process: its own peak
     out = (p.stdout.strip().splitlines() or p.stderr.strip().splitlines() or [''])[0]
     try: d = json.loads(out); out = d.get('error') or f"{d.get('prediction')} score={d.get('score')}"
     except (json.JSONDecodeError, AttributeError): pass
-    return p.returncode, out[:110], rss / 1024, time.time() - t0, before
+    return p.returncode, out[:110], rss / 1024, time.time() - t0
 
 
 def main(argv=None) -> int:
