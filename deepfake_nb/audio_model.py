@@ -14,9 +14,9 @@ import torch.nn.functional as F
 import torchaudio
 
 # %% auto #0
-__all__ = ['SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool', 'SSLEncoder',
-           'AudioDetector', 'count_parameters', 'StatsClassifier', 'phase_deviation_stats', 'StatsDetector',
-           'export_onnx_check', 'benchmark_audio']
+__all__ = ['ENCODER_LOCAL_ONLY', 'SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool',
+           'SSLEncoder', 'AudioDetector', 'count_parameters', 'StatsClassifier', 'phase_deviation_stats',
+           'StatsDetector', 'export_onnx_check', 'benchmark_audio']
 
 # %% ../nbs/05_audio_model.ipynb #44757155
 def _hz_to_mel(hz): return 2595 * np.log10(1 + hz / 700)
@@ -184,6 +184,9 @@ class AttentiveStatsPool(nn.Module):
         return torch.cat([mu, sd], -1)
 
 # %% ../nbs/05_audio_model.ipynb #152c0fb0
+import contextvars
+ENCODER_LOCAL_ONLY = contextvars.ContextVar('ENCODER_LOCAL_ONLY', default=False)  # True while a checkpoint's model is built: encoders from the local cache only
+
 class SSLEncoder(nn.Module):
     "Frozen `transformers` speech encoder (wav2vec2-family or Whisper) giving hidden states `[B, frames, hidden]`."
     def __init__(self, name_or_path: str | None = None, # local dir or hub id of a pretrained encoder
@@ -193,7 +196,7 @@ class SSLEncoder(nn.Module):
         if model is None:
             try: import transformers
             except ImportError as e: raise ImportError("audio_model.ssl_encoder needs `pip install transformers`") from e
-            model = transformers.AutoModel.from_pretrained(name_or_path)
+            model = transformers.AutoModel.from_pretrained(name_or_path, trust_remote_code=False, local_files_only=ENCODER_LOCAL_ONLY.get())
         self.is_whisper = getattr(model.config, 'model_type', '') == 'whisper'
         self.model = model.get_encoder() if self.is_whisper and hasattr(model, 'get_encoder') else model
         self.hidden = model.config.d_model if self.is_whisper else model.config.hidden_size

@@ -18,8 +18,10 @@ from .config import default_config, to_attrdict
 from .data import BadInputError
 
 # %% auto #0
-__all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'WEIGHTS_DIR', 'Ensemble', 'member_config', 'build_model', 'save_checkpoint',
-           'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'save_state', 'load_state']
+__all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'MAX_PARAMS', 'TRUSTED_ENCODERS', 'CALIBRATION_METHODS', 'INPUT_LIMITS',
+           'WEIGHTS_DIR', 'Ensemble', 'member_config', 'build_model', 'save_checkpoint', 'check_calibration',
+           'check_operating_point', 'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'save_state',
+           'load_state']
 
 # %% ../nbs/11_checkpoint.ipynb #7edcf588
 FORMAT = 'deepfake_nb/1'
@@ -120,6 +122,10 @@ def save_checkpoint(path: str | Path, # destination `.safetensors` file
     "Write weights + metadata to one safetensors file, atomically."
     model = getattr(model, 'module', model)
     model = getattr(model, '_orig_mod', model)
+    if operating_point and operating_point.get('threshold') is not None:   # an EER threshold at 0 or 1 (saturated scores) moves just inside (0, 1)
+        t = float(operating_point['threshold'])
+        if not np.isfinite(t): raise ValueError(f'{path}: operating_point threshold must be finite, got {t}')
+        operating_point = {**operating_point, 'threshold': float(min(max(t, 1e-6), 1 - 1e-6))}
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
     meta = {'format': FORMAT, 'modality': _check_modality(modality), 'config': _dumps(dict(cfg)),
             'calibration': _dumps(calibration), 'operating_point': _dumps(operating_point),
@@ -127,6 +133,11 @@ def save_checkpoint(path: str | Path, # destination `.safetensors` file
     return _atomic_write(Path(path), lambda tmp: save_file(tensors, str(tmp), metadata=meta))
 
 # %% ../nbs/11_checkpoint.ipynb #634c259e
+MAX_PARAMS = 500_000_000  # most tensor elements a checkpoint's model may have (a ViT-L is 300 M); larger stored configs are refused before building
+TRUSTED_ENCODERS = ('facebook/wav2vec2-base', 'facebook/wav2vec2-xls-r-300m', 'microsoft/wavlm-base-plus', 'openai/whisper-tiny', 'openai/whisper-base')
+CALIBRATION_METHODS = ('none', 'temperature', 'bayes_logistic')
+INPUT_LIMITS = ('max_audio_seconds', 'max_image_pixels')  # data.* keys a checkpoint may never set
+
 def _merge_known(defaults: dict, stored: dict) -> dict:
     "`stored` over `defaults`, recursively, keeping only keys the defaults know."
     out = dict(defaults)
@@ -139,10 +150,56 @@ def _bad(path, msg: str) -> BadInputError:
     "A `BadInputError` whose message starts with the file path."
     return BadInputError(path, msg)
 
+def _finite_number(v) -> bool:
+    "A real, finite number (not a bool, not a string)."
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+def check_calibration(cal: Any # a checkpoint's `calibration` value
+                     ) -> str | None:
+    "What is wrong with a stored calibrator (None when it is fine): known kind, finite parameters, temperature > 0, probabilities out."
+    from deepfake_nb.calibration import calibrator_from_dict
+    if cal is None: return None
+    if not isinstance(cal, dict): return f'calibration must be a mapping, got {type(cal).__name__}'
+    m = cal.get('method', 'none')
+    if m not in CALIBRATION_METHODS: return f'unknown calibration method {m!r} (known: {", ".join(CALIBRATION_METHODS)})'
+    need = {'temperature': ('temperature',), 'bayes_logistic': ('a', 'b')}.get(m, ())
+    for k in need:
+        if not _finite_number(cal.get(k)): return f'calibration {m}: {k} must be a finite number, got {cal.get(k)!r}'
+    if m == 'temperature' and not 0.01 <= cal['temperature'] <= 100: return f"calibration temperature must be > 0 (within [0.01, 100]), got {cal['temperature']!r}"
+    if m == 'bayes_logistic' and not (0 < cal['a'] <= 1000 and abs(cal['b']) <= 1000): return f"calibration bayes_logistic: slope a must be in (0, 1000] and |b| <= 1000, got a={cal['a']!r}, b={cal['b']!r}"
+    for k in ('prior_std', 'cov', 'prior_mean'):
+        if k in cal and cal[k] is not None:
+            try: arr = np.asarray(cal[k], dtype=np.float64)
+            except (TypeError, ValueError): return f'calibration {m}: {k} is not numeric'
+            if not np.isfinite(arr).all(): return f'calibration {m}: {k} must be finite'
+            if k == 'cov' and arr.shape != (2, 2): return f'calibration {m}: cov must be 2x2, got shape {arr.shape}'
+    try:
+        out = np.asarray(calibrator_from_dict(cal)(np.array([-20.0, -1.0, 0.0, 1.0, 20.0])), dtype=np.float64)
+    except Exception as e: return f'calibration {m} cannot be applied ({type(e).__name__})'
+    if out.shape != (5,) or not np.isfinite(out).all() or (out < 0).any() or (out > 1).any():
+        return f'calibration {m} does not map logits to probabilities in [0, 1]'
+    return None
+
+def check_operating_point(op: Any # a checkpoint's `operating_point` value
+                         ) -> str | None:
+    "What is wrong with a stored operating point (None when fine): a mapping whose threshold, if any, is a number in (0, 1)."
+    if op is None: return None
+    if not isinstance(op, dict): return f'operating_point must be a mapping, got {type(op).__name__}'
+    t = op.get('threshold')
+    if t is not None and not (_finite_number(t) and 0 < t < 1): return f'operating_point threshold must be a number in (0, 1), got {t!r}'
+    return None
+
+def _trusted(extra: Sequence[str] = ()) -> set:
+    "Encoder names a checkpoint may bring: `TRUSTED_ENCODERS`, `extra`, and `DEEPFAKE_NB_TRUSTED_ENCODERS` (comma-separated)."
+    env = [s.strip() for s in os.environ.get('DEEPFAKE_NB_TRUSTED_ENCODERS', '').split(',') if s.strip()]
+    return {*TRUSTED_ENCODERS, *extra, *env}
+
 def checkpoint_meta(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
-                    modality: str | None = None # if given, the modality the file must hold
+                    modality: str | None = None, # if given, the modality the file must hold
+                    trusted_encoders: Sequence[str] = () # encoder names/dirs the user vouches for, beyond `TRUSTED_ENCODERS`
                    ) -> dict:
     "Validated metadata of a checkpoint: modality, config (AttrDict), calibration, operating_point, metrics, card."
+    from deepfake_nb.config import ConfigError, validate_config
     path = Path(path)
     if not path.exists(): raise _bad(path, 'checkpoint file not found')
     if not path.is_file(): raise _bad(path, 'not a file')
@@ -157,9 +214,26 @@ def checkpoint_meta(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
     meta = {'modality': mod, 'card': raw.get('card', '')}
     for k in ('config', 'calibration', 'operating_point', 'metrics'):
         try: meta[k] = json.loads(raw.get(k, 'null'))
-        except json.JSONDecodeError: raise _bad(path, f'corrupt metadata field {k!r} (not JSON)') from None
+        except (json.JSONDecodeError, RecursionError): raise _bad(path, f'corrupt metadata field {k!r} (not JSON)') from None
     if not isinstance(meta['config'], dict): raise _bad(path, 'checkpoint has no config')
-    meta['config'] = to_attrdict(_merge_known(default_config(), meta['config']))
+    if meta['metrics'] is not None and not isinstance(meta['metrics'], dict): raise _bad(path, 'metrics must be a mapping')
+    for problem in (check_operating_point(meta['operating_point']), check_calibration(meta['calibration'])):
+        if problem: raise _bad(path, problem)
+    defaults = default_config()
+    cfg = _merge_known(defaults, meta['config'])
+    if not all(isinstance(cfg.get(s), dict) for s in defaults if isinstance(defaults[s], dict)): raise _bad(path, 'stored config has a section that is not a mapping')
+    for k in INPUT_LIMITS: cfg['data'][k] = defaults['data'][k]   # the user's limits, never the file's
+    cfg['image_model']['pretrained'] = False                        # the weights are in the file: never download
+    try: validate_config(cfg)
+    except ConfigError as e: raise _bad(path, f'stored config: {e}') from None
+    sections = [cfg[f'{mod}_model']] + list(cfg[f'{mod}_model'].get('members') or [])
+    for sec in sections:
+        if not isinstance(sec, dict): raise _bad(path, f'{mod}_model.members must hold model sections')
+        enc = sec.get('ssl_encoder')
+        if enc is not None and (not isinstance(enc, str) or enc not in _trusted(trusted_encoders)):
+            raise _bad(path, f'audio_model.ssl_encoder {enc!r} is not a trusted encoder (allowed: {", ".join(sorted(_trusted(trusted_encoders)))}; '
+                             'add your own with DEEPFAKE_NB_TRUSTED_ENCODERS)')
+    meta['config'] = to_attrdict(cfg)
     meta['metrics'] = meta['metrics'] or {}
     return meta
 
@@ -168,29 +242,76 @@ def _first(keys, n: int = 5) -> str:
     keys = sorted(keys)
     return ', '.join(keys[:n]) + (f' (+{len(keys) - n} more)' if len(keys) > n else '')
 
-def load_checkpoint(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
-                    device: str | torch.device = 'cpu', # where to put the model
-                    model: nn.Module | None = None, # load into this model instead of building one from the stored config
-                    modality: str | None = None # if given, the modality the file must hold
-                   ) -> tuple[nn.Module, dict]:
-    "The detector in eval mode on `device`, and the checkpoint metadata (see `checkpoint_meta`)."
-    path = Path(path)
-    meta = checkpoint_meta(path, modality)
-    if model is None:
-        try: model = build_model(meta['modality'], meta['config'])
-        except Exception as e: raise _bad(path, f"cannot build the {meta['modality']} model from the stored config ({type(e).__name__}: {e})") from None
-    try: state = load_file(str(path), device='cpu')
-    except Exception as e: raise _bad(path, f'unreadable tensors ({e})') from None
+def _header_shapes(path: Path) -> dict[str, tuple]:
+    "{tensor name: shape} from a safetensors header (nothing is read but the header)."
+    try:
+        with safe_open(str(path), framework='pt', device='cpu') as f: return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except Exception as e: raise _bad(path, f'unreadable tensors ({type(e).__name__})') from None
+
+def _fit_check(path: Path, model: nn.Module, shapes: dict) -> None:
+    "Refuse (naming the first keys) when the model's tensor names or shapes differ from the file's."
+    fake = {k: torch.empty(s, device='meta') for k, s in shapes.items()}
     for name, module in model.named_modules():   # modules whose buffer sizes come from a fit (e.g. an SVM's support vectors)
-        if hasattr(module, 'resize_fitted'): module.resize_fitted(state, f'{name}.' if name else '')
-    want = model.state_dict()
-    missing, unexpected = set(want) - set(state), set(state) - set(want)
-    shapes = [k for k in set(want) & set(state) if tuple(want[k].shape) != tuple(state[k].shape)]
+        if hasattr(module, 'resize_fitted'): module.resize_fitted(fake, f'{name}.' if name else '')
+    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    missing, unexpected = set(want) - set(shapes), set(shapes) - set(want)
+    wrong = [k for k in set(want) & set(shapes) if want[k] != shapes[k]]
     problems = []
     if missing: problems.append(f'missing keys: {_first(missing)}')
     if unexpected: problems.append(f'unexpected keys: {_first(unexpected)}')
-    if shapes: problems.append('shape mismatch: ' + ', '.join(f'{k} {tuple(state[k].shape)} vs {tuple(want[k].shape)}' for k in sorted(shapes)[:5]))
+    if wrong: problems.append('shape mismatch: ' + ', '.join(f'{k} {shapes[k]} vs {want[k]}' for k in sorted(wrong)[:5]))
     if problems: raise _bad(path, "weights do not match the model's architecture; " + '; '.join(problems))
+
+def _meta_size(modality: str, cfg) -> int:
+    "Tensor elements of the configured model (each ensemble member on its own), counted on the meta device; members that cannot be built there count 0."
+    members = cfg[f'{modality}_model'].get('members') or []
+    n = 0
+    for c in [member_config(cfg, modality, s) for s in members] or [cfg]:
+        try:
+            with torch.device('meta'): n += sum(t.numel() for t in MODEL_BUILDERS[modality](c).state_dict().values())
+        except Exception: pass
+    return n
+
+def _build_checked(path: Path, meta: dict, shapes: dict) -> nn.Module:
+    "Build the stored architecture on the meta device (no memory), check its size and fit to the file, then build it for real."
+    from deepfake_nb.audio_model import ENCODER_LOCAL_ONLY
+    mod = meta['modality']
+    def build():
+        try: return build_model(mod, meta['config'])
+        except Exception as e: raise _bad(path, f"cannot build the {mod} model from the stored config ({type(e).__name__}: {' '.join(str(e).split())[:200]})") from None
+    token = ENCODER_LOCAL_ONLY.set(True)   # an encoder named by a file is opened from the local cache only, never fetched
+    try:
+        n = _meta_size(mod, meta['config'])
+        if n > MAX_PARAMS: raise _bad(path, f'stored config describes a model of {n:,} tensor elements, more than the {MAX_PARAMS:,} limit')
+        model = None
+        try:
+            with torch.device('meta'): skeleton = build_model(mod, meta['config'])
+        except Exception: skeleton = model = build()   # a builder that needs real values (the closed-form models are small): build it for real
+        n = sum(t.numel() for t in skeleton.state_dict().values())
+        if n > MAX_PARAMS: raise _bad(path, f'stored config describes a model of {n:,} tensor elements, more than the {MAX_PARAMS:,} limit')
+        _fit_check(path, skeleton, shapes)
+        return model if model is not None else build()
+    finally: ENCODER_LOCAL_ONLY.reset(token)
+
+def load_checkpoint(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
+                    device: str | torch.device = 'cpu', # where to put the model
+                    model: nn.Module | None = None, # load into this model instead of building one from the stored config
+                    modality: str | None = None, # if given, the modality the file must hold
+                    trusted_encoders: Sequence[str] = () # encoder names/dirs the user vouches for, beyond `TRUSTED_ENCODERS`
+                   ) -> tuple[nn.Module, dict]:
+    "The detector in eval mode on `device`, and the checkpoint metadata (see `checkpoint_meta`)."
+    path = Path(path)
+    meta = checkpoint_meta(path, modality, trusted_encoders)
+    shapes = _header_shapes(path)
+    if sum(int(np.prod(s)) for s in shapes.values()) > MAX_PARAMS: raise _bad(path, f'holds more than {MAX_PARAMS:,} tensor elements')
+    if model is None: model = _build_checked(path, meta, shapes)
+    try: state = load_file(str(path), device='cpu')
+    except Exception as e: raise _bad(path, f'unreadable tensors ({type(e).__name__})') from None
+    bad = [k for k, v in state.items() if v.is_floating_point() and not bool(torch.isfinite(v).all())]
+    if bad: raise _bad(path, f'non-finite (NaN or infinite) weights in {_first(bad)}')
+    for name, module in model.named_modules():
+        if hasattr(module, 'resize_fitted'): module.resize_fitted(state, f'{name}.' if name else '')
+    _fit_check(path, model, {k: tuple(v.shape) for k, v in state.items()})
     model.load_state_dict(state, strict=True)
     return model.to(device).eval(), meta
 

@@ -87,7 +87,16 @@ def _summary(results: list, quiet: bool) -> int:
     n_fake = sum(r.prediction == 'fake' for r in results)
     if not quiet and len(results) > 1:
         print(f"{len(results)} inputs: {n_fake} fake, {len(results) - n_fake - n_err} real, {n_err} errors", file=sys.stderr)
-    return 1 if results and n_err == len(results) else 0
+    return 1 if not results or n_err == len(results) else 0
+
+def _check_numbers(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    "Usage errors (exit 2) for numbers out of range: --threshold in (0, 1), positive counts."
+    import math
+    if args.threshold is not None and not (math.isfinite(args.threshold) and 0 < args.threshold < 1): p.error(f'--threshold must be a number in (0, 1), got {args.threshold}')
+    if not 1 <= args.frames <= 1000: p.error(f'--frames must be between 1 and 1000, got {args.frames}')
+    if not 1 <= args.batch_size <= 4096: p.error(f'--batch-size must be between 1 and 4096, got {args.batch_size}')
+    if not 0 <= args.workers <= 64: p.error(f'--workers must be between 0 and 64, got {args.workers}')
+    if not 0 <= args.threads <= 1024: p.error(f'--threads must be between 0 and 1024, got {args.threads}')
 
 def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
             ) -> int:
@@ -98,12 +107,13 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
         if not args.out: p.error('--merge needs --out FILE')
         from deepfake_nb.detector import merge_shards
         try: rows = merge_shards(args.merge, args.out)
-        except (OSError, ValueError) as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2
+        except (OSError, ValueError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
         if not args.quiet: print(f'merged {len(rows)} rows from {len(args.merge)} files into {args.out}', file=sys.stderr)
         return 0
     if not (args.inputs or args.audio or args.image or args.video): p.error('nothing to score: give files/folders, --audio, --image or --video')
     if args.shard and (args.audio or args.image or args.video): p.error('--shard works on positional inputs only')
     if args.out and not args.inputs: p.error('--out (batch mode) needs positional inputs')
+    _check_numbers(p, args)
     warnings.filterwarnings('ignore', category=UserWarning)
     from deepfake_nb.detector import Detector
     from deepfake_nb.data import BadInputError
@@ -113,18 +123,20 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
         ck = sort_checkpoints(args)
         det = Detector.from_pretrained(ck['audio'], ck['image'], device=args.device, precision=args.precision, onnx=args.onnx,
                                        int8=args.int8, onnx_dir=args.onnx_dir, threshold=args.threshold, n_frames=args.frames, threads=args.threads)
-    except (ValueError, OSError) as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2
+    except (ValueError, OSError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
     if args.out or args.shard:
         try: results = det.predict_batch(args.inputs, out=args.out, workers=args.workers, batch_size=args.batch_size,
                                          shard=args.shard, progress=not args.quiet)
-        except BadInputError as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2  # e.g. an unreadable list file
+        except BadInputError as e: from deepfake_nb.config import report; return report('deepfake-detect', e)  # e.g. an unreadable list file
         if args.json or not args.out:
             for r in results: _emit(r, args.json)
         if args.out and not args.quiet: print(f'wrote {len(results)} rows to {args.out}', file=sys.stderr)
         return _summary(results, args.quiet)
     results = []
     try: jobs = make_jobs(args)
-    except BadInputError as e: print(f'deepfake-detect: error: {e}', file=sys.stderr); return 2  # e.g. an unreadable list file
+    except BadInputError as e: from deepfake_nb.config import report; return report('deepfake-detect', e)  # e.g. an unreadable list file
+    if not jobs:
+        print(f"deepfake-detect: error: {', '.join(map(str, args.inputs))}: no audio, image or video files to score", file=sys.stderr); return 1
     for job in jobs:
         r = _run(det, job)
         _emit(r, args.json)
@@ -135,7 +147,8 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
 def detect_main(argv: list | None = None # arguments (None: sys.argv[1:], and the process exits when done)
                ) -> int:
     "Entry point of `deepfake-detect`; returns the exit status (as a command: exits with it)."
-    code = _detect(argv)
+    from deepfake_nb.config import run_cli
+    code = run_cli('deepfake-detect', _detect, argv)
     if argv is None:
         sys.stdout.flush(); sys.stderr.flush()
         os._exit(code)

@@ -12,14 +12,15 @@ import yaml
 from fastcore.basics import AttrDict
 
 # %% auto #0
-__all__ = ['ConfigError', 'default_config', 'merge_config', 'to_attrdict', 'load_config']
+__all__ = ['RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config', 'to_attrdict',
+           'read_yaml', 'load_config', 'one_line', 'run_cli', 'report', 'cli_entry']
 
 # %% ../nbs/00_config.ipynb #5833055b
 #| export
 
 # %% ../nbs/00_config.ipynb #be3b5cf1
 class ConfigError(ValueError):
-    "A configuration key is unknown or has a value of the wrong type."
+    "A configuration key is unknown or has a value of the wrong type or range."
 
 # %% ../nbs/00_config.ipynb #a8e46858
 def _defaults_path() -> Path:
@@ -33,12 +34,18 @@ def default_config() -> dict:
 # %% ../nbs/00_config.ipynb #75cbbc6b
 def _check_type(key: str, value: Any, default: Any) -> Any:
     "Return `value` if it fits the type of `default`, else raise `ConfigError` naming `key`."
-    if default is None or value is None: return value
+    if default is None: return value
+    if value is None: raise ConfigError(f"config key '{key}' expects {type(default).__name__} (default {default!r}), got null")
     if isinstance(default, bool) or isinstance(value, bool):
         if isinstance(default, bool) and isinstance(value, bool): return value
         if isinstance(default, str) and isinstance(value, bool): return value  # e.g. amp: auto | true | false
     elif isinstance(default, float) and isinstance(value, (int, float)): return float(value)
-    elif isinstance(default, (int, str, list)) and isinstance(value, type(default)): return value
+    elif isinstance(default, list) and isinstance(value, list):
+        kinds = {type(d) for d in default}
+        if len(kinds) == 1 and not all(isinstance(v, tuple(kinds)) or (float in kinds and isinstance(v, int) and not isinstance(v, bool)) for v in value):
+            raise ConfigError(f"config key '{key}' expects a list of {kinds.pop().__name__} (default {default!r}), got {value!r}")
+        return value
+    elif isinstance(default, (int, str)) and isinstance(value, type(default)): return value
     raise ConfigError(f"config key '{key}' expects {type(default).__name__} (default {default!r}), got {value!r}")
 
 def merge_config(defaults: dict, # the table of defaults
@@ -52,27 +59,190 @@ def merge_config(defaults: dict, # the table of defaults
         if k not in defaults:
             raise ConfigError(f"unknown config key '{key}' (known keys here: {', '.join(defaults)})")
         if isinstance(defaults[k], dict):
+            if v is None: continue  # an empty section (every key commented out)
             if not isinstance(v, dict): raise ConfigError(f"config key '{key}' is a section and expects a mapping, got {v!r}")
             out[k] = merge_config(defaults[k], v, prefix=f'{key}.')
         else: out[k] = _check_type(key, v, defaults[k])
     return out
+
+# %% ../nbs/00_config.ipynb #075d6a66
+import math, re
+
+def _num(x) -> bool: return isinstance(x, (int, float)) and not isinstance(x, bool)
+def _int(lo: float = -math.inf, hi: float = math.inf):
+    "An integer in [lo, hi]."
+    return (lambda v: isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi), f'an integer in [{lo:g}, {hi:g}]'
+def _real(lo: float = -math.inf, hi: float = math.inf, lo_open: bool = False, hi_open: bool = False):
+    "A finite number in the interval from lo to hi (open ends where asked)."
+    ok = lambda v: _num(v) and math.isfinite(v) and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
+    return ok, f"a number in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+def _ints(lo: float, hi: float, n_min: int = 0, n_max: int = 64):
+    "A list of n_min..n_max integers, each in [lo, hi]."
+    f, _ = _int(lo, hi)
+    return (lambda v: isinstance(v, list) and n_min <= len(v) <= n_max and all(f(x) for x in v)), f'a list of {n_min}-{n_max} integers in [{lo:g}, {hi:g}]'
+def _one_of(*choices):
+    "One of the given values."
+    return (lambda v: v in choices), 'one of ' + ' | '.join(map(str, choices))
+_NAME = (lambda v: isinstance(v, str) and v.strip() != '' and '\x00' not in v), 'a non-empty name'
+_PROB = _real(0, 1)
+_POS = _real(0, math.inf, lo_open=True)
+_NONNEG = _real(0)
+
+RULES: dict[str, tuple] = {
+    'seed': _int(0, 2**32 - 1), 'device': ((lambda v: isinstance(v, str) and re.fullmatch(r'auto|cpu|cuda(:\d+)?|mps', v) is not None), 'auto | cpu | cuda | cuda:N'),
+    'data.root': _NAME, 'data.extra_roots': ((lambda v: isinstance(v, list) and all(_NAME[0](x) for x in v)), 'a list of non-empty paths'),
+    'data.train_split': _NAME, 'data.val_split': _NAME, 'data.test_split': _NAME, 'data.num_workers': _int(0, 256),
+    'data.group_by': _one_of('speaker_corpus', 'source'), 'data.max_image_pixels': _int(1, 10**9), 'data.max_audio_seconds': _real(0, 24*3600, lo_open=True),
+    'audio.sample_rate': _int(1000, 192000), 'audio.clip_seconds': _real(0, 600, lo_open=True), 'audio.eval_windows': _int(1, 1000),
+    'audio.min_seconds': _real(0, 600), 'audio.trim_db': _POS,
+    'audio_model.sinc_filters': _int(0, 1024), 'audio_model.sinc_kernel': _int(1, 4097), 'audio_model.sinc_stride': _int(1, 4096),
+    'audio_model.wave_channels': _ints(1, 4096), 'audio_model.n_mels': _int(1, 512), 'audio_model.n_lfcc': _int(0, 512),
+    'audio_model.n_ffts': _ints(16, 16384, 1), 'audio_model.hop_length': _int(1, 16384), 'audio_model.channels': _ints(1, 4096, 1),
+    'audio_model.gru_hidden': _int(0, 4096), 'audio_model.embed_dim': _int(1, 8192), 'audio_model.dropout': _real(0, 1, hi_open=True),
+    'audio_model.stats_kernel': _one_of('linear', 'rbf'), 'audio_model.stats_c': _POS, 'audio_model.stats_windows': _int(1, 1000),
+    'audio_model.stats_phase_bands': _int(0, 4096),
+    'image.image_size': _int(8, 2048), 'image.face_detector': _one_of('dlib', 'haar', 'none'), 'image.face_margin': _real(0, 10),
+    'image.face_crop': _one_of('aligned', 'native'), 'image.no_face': _one_of('center_crop', 'error'),
+    'image.native_range': ((lambda v: isinstance(v, list) and len(v) == 2 and all(_POS[0](x) for x in v) and v[0] <= v[1]), 'two positive numbers [low, high], low <= high'),
+    'image_model.stats_kernel': _one_of('linear', 'rbf'), 'image_model.stats_c': _POS, 'image_model.patch_size': _int(1, 256),
+    'image_model.stem': _one_of('conv', 'deep', 'patch'), 'image_model.vit_dim': _int(1, 8192), 'image_model.vit_depth': _int(1, 128),
+    'image_model.vit_heads': _int(1, 256), 'image_model.freq_channels': _ints(1, 4096), 'image_model.embed_dim': _int(1, 8192),
+    'image_model.dropout': _real(0, 1, hi_open=True), 'image_model.distill_weight': _NONNEG, 'image_model.ema_decay': _PROB,
+    'augment.audio.gain_db': _real(0, 60), 'augment.audio.rawboost_p': _PROB, 'augment.audio.codec_p': _PROB, 'augment.audio.bandlimit_p': _PROB,
+    'augment.audio.specaugment_p': _PROB, 'augment.audio.pad_seconds': _real(0, 60), 'augment.audio.real_negatives': _PROB,
+    'augment.image.jpeg_p': _PROB, 'augment.image.blur_p': _PROB, 'augment.image.resize_p': _PROB, 'augment.image.color_jitter': _PROB,
+    'augment.image.hflip_p': _PROB, 'augment.image.self_blend': _PROB,
+    'augment.image.jpeg_quality': ((lambda v: _ints(1, 100, 2, 2)[0](v) and v[0] <= v[1]), 'two integers [low, high] in [1, 100], low <= high'),
+    'loss.focal_gamma': _real(0, 100), 'loss.focal_alpha': _PROB, 'loss.supcon_weight': _NONNEG, 'loss.supcon_temperature': _POS,
+    'loss.hard_negatives': _int(0, 10**6),
+    'train.epochs': _int(1, 10**6), 'train.batch_size': _int(1, 65536), 'train.lr': _real(0, 10, lo_open=True), 'train.weight_decay': _real(0, 10),
+    'train.warmup_epochs': _real(0, 10**6), 'train.patience': _int(1, 10**6), 'train.amp': _one_of('auto', True, False),
+    'train.max_minutes': _real(0, 10**7), 'train.out_dir': _NAME, 'train.threads': _int(0, 4096), 'train.ema': _real(0, 1, hi_open=True),
+    'calibration.method': _one_of('auto', 'temperature', 'bayes_logistic', 'none'), 'calibration.ece_bins': _int(1, 1000),
+    'fusion.alpha': _PROB, 'fusion.inconsistency_weight': _real(0, 10), 'fusion.threshold': _real(0, 1, lo_open=True, hi_open=True),
+    'export.out_dir': _NAME, 'export.opset': _int(7, 30),
+}
+
+def _leaves(d: dict, prefix: str = ''):
+    "(dotted key, value) for every non-section entry of `d`."
+    for k, v in d.items():
+        if isinstance(v, dict): yield from _leaves(v, f'{prefix}{k}.')
+        else: yield f'{prefix}{k}', v
+
+def _finite(v) -> bool:
+    "No NaN or infinity anywhere inside `v` (numbers, lists, nested dicts)."
+    if _num(v): return math.isfinite(v)
+    if isinstance(v, (list, tuple)): return all(_finite(x) for x in v)
+    if isinstance(v, dict): return all(_finite(x) for x in v.values())
+    return True
+
+def validate_config(cfg: dict, # a merged config (plain dict or AttrDict)
+                    rules: dict | None = None # dotted key -> (predicate, description); default `RULES`
+                   ) -> dict:
+    "Return `cfg` if every value is finite and within its rule; else raise `ConfigError` naming the first bad key."
+    rules = RULES if rules is None else rules
+    for key, v in _leaves(cfg):
+        if not _finite(v): raise ConfigError(f"config key '{key}' must be finite, got {v!r}")
+        if key in rules and not rules[key][0](v): raise ConfigError(f"config key '{key}' must be {rules[key][1]}, got {v!r}")
+    dm = cfg.get('data', {})
+    if len({dm.get('train_split'), dm.get('val_split')}) < 2: raise ConfigError(f"config keys 'data.train_split' and 'data.val_split' must differ, both are {dm.get('val_split')!r}")
+    return cfg
 
 # %% ../nbs/00_config.ipynb #b21f1d95
 def to_attrdict(d: Any) -> Any:
     "Recursively turn nested dicts into `AttrDict`s."
     return AttrDict({k: to_attrdict(v) for k, v in d.items()}) if isinstance(d, dict) else d
 
+MAX_CONFIG_BYTES = 1 << 20  # a config is a page of text; anything larger is refused unread
+
+def read_yaml(path: str | Path # a YAML file written by a person
+             ) -> Any:
+    "Parse a small YAML file safely: size-bounded, no aliases (`*name`: the billion-laughs shape), nesting bounded; `ConfigError` otherwise."
+    path = Path(path)
+    if not path.exists(): raise ConfigError(f"{path}: config file not found")
+    if not path.is_file(): raise ConfigError(f"{path}: not a file")
+    if path.stat().st_size > MAX_CONFIG_BYTES: raise ConfigError(f"{path}: config file larger than {MAX_CONFIG_BYTES} bytes")
+    try: text = path.read_text()
+    except (OSError, UnicodeDecodeError) as e: raise ConfigError(f"{path}: not a readable text file ({type(e).__name__})") from None
+    try:
+        depth = 0
+        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(ev, yaml.AliasEvent): raise ConfigError(f"{path}: YAML aliases (*{ev.anchor}) are not accepted in a config; write the values out")
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > 32: raise ConfigError(f"{path}: YAML nested more than 32 levels deep")
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)): depth -= 1
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e: raise ConfigError(f"{path}: not valid YAML ({' '.join(str(e).split())[:300]})") from None
+
 def load_config(path: str | Path | None = None, # a user YAML file; None means defaults only
                 overrides: dict | None = None # nested dict applied last
                ) -> AttrDict:
-    "Load the defaults, merge a user YAML file and `overrides` over them, and validate every key."
+    "Load the defaults, merge a user YAML file and `overrides` over them, and validate every key (type and range)."
     cfg = default_config()
     if path is not None:
-        path = Path(path)
-        if not path.exists(): raise ConfigError(f"config file not found: {path}")
-        try: user = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as e: raise ConfigError(f"config file {path} is not valid YAML: {e}") from None
-        if not isinstance(user, dict): raise ConfigError(f"config file {path} must hold a mapping at the top level")
-        cfg = merge_config(cfg, user)
+        user = read_yaml(path) or {}
+        if not isinstance(user, dict): raise ConfigError(f"{path}: a config file must hold a mapping at the top level, got {type(user).__name__}")
+        try: cfg = merge_config(cfg, user)
+        except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
+        try: validate_config(cfg)
+        except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
     if overrides: cfg = merge_config(cfg, overrides)
+    validate_config(cfg)
     return to_attrdict(cfg)
+
+# %% ../nbs/00_config.ipynb #f888620d
+import functools, os, sys, traceback
+
+def one_line(e: BaseException, # an exception
+             limit: int = 500 # longest message kept
+            ) -> str:
+    "The exception's message on one line (OS errors as `file: reason`), bounded in length."
+    if isinstance(e, OSError) and e.filename is not None and e.strerror: msg = f'{e.filename}: {e.strerror}'
+    else: msg = str(e).strip() or type(e).__name__
+    if isinstance(e, KeyError): msg = f'missing key {msg}'
+    msg = ' '.join(msg.split())
+    return msg if len(msg) <= limit else msg[:limit] + '...'
+
+def run_cli(prog: str, # the command's name, e.g. 'deepfake-detect'
+            fn, # `fn(argv) -> int`: the command's own main
+            argv: list | None = None # arguments (None: sys.argv[1:])
+           ) -> int:
+    "Run a command's `fn(argv)` with the one error path: one line on stderr and exit 2 (bad input/config) or 1 (failure); `--debug` adds the traceback."
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = '--debug' in argv or os.environ.get('DEEPFAKE_NB_DEBUG', '') not in ('', '0')
+    argv = [a for a in argv if a != '--debug']
+    old = os.environ.get('DEEPFAKE_NB_DEBUG')
+    if debug: os.environ['DEEPFAKE_NB_DEBUG'] = '1'   # handlers inside the command (`report`) show tracebacks too
+    try: return fn(argv)
+    except SystemExit: raise
+    except KeyboardInterrupt:
+        print(f'{prog}: interrupted', file=sys.stderr); return 130
+    except (ValueError, OSError, LookupError) as e:   # BadInputError, ConfigError, missing/unreadable files, unknown keys
+        if debug: traceback.print_exc()
+        print(f'{prog}: error: {one_line(e)}', file=sys.stderr); return 2
+    except Exception as e:
+        if debug: traceback.print_exc()
+        hint = '' if debug else ' (rerun with --debug for the traceback)'
+        print(f'{prog}: error: unexpected failure ({type(e).__name__}: {one_line(e, 200)}){hint}', file=sys.stderr); return 1
+    finally:
+        if old is None: os.environ.pop('DEEPFAKE_NB_DEBUG', None)
+        else: os.environ['DEEPFAKE_NB_DEBUG'] = old
+
+def report(prog: str, # the command's name
+           e: BaseException, # the error a command caught
+           code: int = 2 # the exit status to return
+          ) -> int:
+    "Print a caught error as the one line `<prog>: error: ...` (plus its traceback under --debug) and return `code`."
+    if os.environ.get('DEEPFAKE_NB_DEBUG', '') not in ('', '0'): traceback.print_exception(e)
+    print(f'{prog}: error: {one_line(e)}', file=sys.stderr)
+    return code
+
+def cli_entry(prog: str # the command's name, for its error lines
+             ):
+    "Decorator: run a console script's `main(argv)` through `run_cli` (the one error path, `--debug`)."
+    def deco(fn):
+        @functools.wraps(fn)
+        def main(argv: list | None = None): return run_cli(prog, fn, argv)
+        return main
+    return deco

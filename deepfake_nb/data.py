@@ -48,9 +48,12 @@ def _short(e: BaseException, n: int = 160) -> str:
     return (msg[:n] + '...') if len(msg) > n else msg
 
 def _check_file(path: Path) -> None:
-    "Raise `BadInputError` unless `path` is an existing, non-empty regular file."
-    if not path.exists(): raise BadInputError(path, 'file not found')
+    "Raise `BadInputError` unless `path` is an existing, readable, non-empty regular file (never opens a FIFO or device)."
+    if not path.exists():
+        raise BadInputError(path, 'dangling or looping symbolic link' if path.is_symlink() else 'file not found')
     if path.is_dir(): raise BadInputError(path, 'is a directory, not a file')
+    if not path.is_file(): raise BadInputError(path, 'not a regular file (a FIFO, socket or device)')
+    if not os.access(path, os.R_OK): raise BadInputError(path, 'not readable (permission denied)')
     if path.stat().st_size == 0: raise BadInputError(path, 'empty file (0 bytes)')
 
 # %% ../nbs/01_data.ipynb #d8bd199c
@@ -382,6 +385,8 @@ def read_manifest(path: str | Path, # CSV with a header row
     if key is None or 'label' not in cols:
         raise BadInputError(path, f"manifest needs a 'label' column and one of path/file/id; found columns {sorted(cols)}")
     itw = {'file', 'speaker', 'label'} <= cols and 'split' not in cols
+    seen: dict[tuple, tuple] = {}   # (file, split) -> (line, label): repeated rows are dropped and reported, contradictory ones refused
+    n_dup = 0
     for n, r in enumerate(rows, 2):
         try: label = parse_label(r['label'])
         except ValueError as e: raise BadInputError(path, f'line {n}: {e}') from None
@@ -390,8 +395,15 @@ def read_manifest(path: str | Path, # CSV with a header row
             labname = LABEL_NAMES[label]
             p = _find_file([base/split/labname/f'{name}{e}' for e in exts] + [base/f'{name}{e}' for e in exts])
         else: p = Path(name) if Path(name).is_absolute() else base/name
+        if not name: raise BadInputError(path, f'line {n}: empty {key!r}')
+        k = (str(p), split)
+        if k in seen:
+            if seen[k][1] != label: raise BadInputError(path, f'line {n}: {name} is labelled {LABEL_NAMES[label]} here and {LABEL_NAMES[seen[k][1]]} on line {seen[k][0]}')
+            n_dup += 1; continue
+        seen[k] = (n, label)
         items.append(Item(str(p), label, split, r.get('source') or ('in-the-wild' if itw else ''),
                           r.get('system') or '', r.get('speaker') or ''))
+    if n_dup: warnings.warn(f'{path}: {n_dup} repeated row(s) ignored (same file, split and label as an earlier row)')
     return items
 
 # %% ../nbs/01_data.ipynb #c499570a

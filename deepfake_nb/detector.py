@@ -35,14 +35,26 @@ def modality_of(path: str | Path # a file name
     return None
 
 # %% ../nbs/14_detector.ipynb #11966550
+def _walk_media(folder: Path) -> list[str]:
+    "Every entry with a media extension below `folder`, sorted: regular files and also dangling links, FIFOs and unreadable files (they become error rows, never silently dropped); linked folders are followed once (no loops)."
+    out, seen = [], set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        try: st = os.stat(dirpath); key = (st.st_dev, st.st_ino)
+        except OSError: dirnames[:] = []; continue
+        if key in seen: dirnames[:] = []; continue   # a symlink loop or a folder reached twice
+        seen.add(key)
+        dirnames.sort()
+        out += [str(Path(dirpath)/f) for f in filenames if modality_of(f) is not None]
+    return sorted(out)
+
 def expand_inputs(inputs: Iterable[str | Path] # files, folders or list files
                  ) -> list[str]:
-    "Expand folders (every audio/image/video file below, sorted) and list files; keep other paths as given."
+    "Expand folders (every audio/image/video entry below, sorted, broken ones included) and list files; keep other paths as given."
     out = []
     for p in inputs:
         p = Path(p)
         if p.is_dir():
-            out += sorted(str(f) for f in p.rglob('*') if f.is_file() and modality_of(f) is not None)
+            out += _walk_media(p)
         elif p.suffix.lower() in LIST_EXTS and p.is_file():
             try: text = p.read_text()
             except (UnicodeDecodeError, OSError) as e:
@@ -294,12 +306,29 @@ class Branch:
     def _open_onnx(self, onnx_path):
         "Open (exporting first if needed) the ONNX graph of this checkpoint, wrapped as an `export.OnnxModel`."
         from deepfake_nb.export import export_checkpoint, OnnxModel
-        if onnx_path is None:
+        if onnx_path is None:   # the cache: keyed by the checkpoint's digest, re-exported when missing or not matching
             d = cache_dir()/file_digest(self.checkpoint)
             onnx_path = d/f'{self.modality}{".int8" if self.int8 else ""}.onnx'
             if not onnx_path.exists(): export_checkpoint(self.checkpoint, d, int8=self.int8)
+            try: self._check_export(onnx_path)
+            except ValueError: export_checkpoint(self.checkpoint, d, int8=self.int8)
         self.onnx_path = Path(onnx_path)
+        self._check_export(self.onnx_path)
         self.model = OnnxModel(self.onnx_path, threads=self.threads, device=self.device)
+
+    def _check_export(self, onnx_path: Path) -> None:
+        "Refuse an ONNX graph not exported from this very checkpoint: its `<modality>.json` record must carry the checkpoint's digest (and the graph's)."
+        from deepfake_nb.data import BadInputError
+        rec_path = onnx_path.parent/f'{self.modality}.json'
+        if not rec_path.is_file(): raise BadInputError(onnx_path, f'no export record {rec_path.name} beside it; re-run deepfake-export for {self.checkpoint}')
+        try: rec = json.loads(rec_path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError): raise BadInputError(rec_path, 'not a readable export record (JSON expected)') from None
+        want = file_digest(self.checkpoint)
+        if not isinstance(rec, dict) or rec.get('sha256') != want:
+            got = rec.get('sha256') if isinstance(rec, dict) else None
+            raise BadInputError(onnx_path, f'exported from another checkpoint (sha256 {got!r}; {self.checkpoint} has {want!r}); re-run deepfake-export')
+        g = (rec.get('graph_sha256') or {}).get('int8' if self.int8 else 'fp32')
+        if g is None or file_digest(onnx_path) != g: raise BadInputError(onnx_path, f'ONNX graph does not match the digest recorded in {rec_path.name}; re-run deepfake-export')
 
     def logits(self, x: np.ndarray # a batch: `[B, T]` waveforms or `[B, 3, H, W]` images
               ) -> np.ndarray:
@@ -337,56 +366,82 @@ class VideoClip:
     times: list # their timestamps (s)
     audio: np.ndarray | None # mono float32 waveform at `sample_rate`, None without an audio track
     sample_rate: int # audio rate (Hz)
-    fps: float # video frame rate
-    grey: np.ndarray # [N, h, w] uint8 grey copies of every decoded frame (first max_seconds)
+    fps: float # frame rate of the grey copies (the video's, or an integer fraction of it above `max_grey_fps`)
+    grey: np.ndarray # [N, h, w] uint8 grey copies of the decoded frames (first max_seconds)
     grey_scale: float # grey size / original size
     duration: float # seconds
+
+def _video_geometry(path: Path, vs, max_pixels: int) -> tuple[int, int]:
+    "(width, height) of a video stream, refused above `max_pixels` per frame."
+    from deepfake_nb.data import BadInputError
+    w, h = int(vs.codec_context.width or 0), int(vs.codec_context.height or 0)
+    if w * h > max_pixels: raise BadInputError(path, f'{w}x{h} frames, more than the {max_pixels} pixel limit')
+    return w, h
+
+def _audio_track(container, ast, sample_rate: int, max_seconds: float) -> np.ndarray | None:
+    "The first `max_seconds` of an audio stream, mono float32 at `sample_rate`; decoding stops there (memory ~ the kept part)."
+    import av
+    rs = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
+    limit, chunks, n = int(max_seconds * sample_rate), [], 0
+    for fr in container.decode(ast):
+        for o in rs.resample(fr):
+            a = o.to_ndarray().reshape(-1)[:limit - n]; chunks.append(a); n += len(a)
+        if n >= limit: break
+    else:
+        for o in rs.resample(None):
+            a = o.to_ndarray().reshape(-1)[:limit - n]; chunks.append(a); n += len(a)
+    return np.concatenate(chunks).astype(np.float32) if chunks else None
 
 def read_video(path: str | Path, # a video file
                n_frames: int = 16, # RGB frames sampled uniformly for face scoring
                sample_rate: int = 16000, # audio is resampled to this rate (Hz)
-               max_seconds: float = 600.0, # decode at most this much of the clip
-               grey_width: int = 160 # width of the grey copies used for motion
+               max_seconds: float = 600.0, # decode at most this much of the clip (video and audio)
+               grey_width: int = 160, # width of the grey copies used for motion
+               max_pixels: int = 40_000_000, # refuse frames larger than this (pixels)
+               max_grey_fps: float = 30.0 # keep grey copies at no more than this rate (every k-th frame of a faster video)
               ) -> VideoClip:
-    "Decode the audio track and sampled frames of a video with PyAV."
+    "Decode the audio track and sampled frames of a video with PyAV, as a stream: time, frame size and frame count are capped while decoding."
     from deepfake_nb.data import BadInputError
-    import av, cv2
+    import av
     path = Path(path)
-    if not path.is_file(): raise BadInputError(path, 'file not found')
+    if not path.is_file(): raise BadInputError(path, 'file not found' if not path.exists() else 'not a regular file')
     try: container = av.open(str(path))
-    except Exception as e: raise BadInputError(path, f'not a readable video file ({type(e).__name__}: {e})') from None
+    except Exception as e: raise BadInputError(path, f'not a readable video file ({type(e).__name__})') from None
     try:
         vs = next((s for s in container.streams if s.type == 'video'), None)
         if vs is None: raise BadInputError(path, 'no video stream')
+        _video_geometry(path, vs, max_pixels)
+        vs.thread_type = 'SLICE'   # frame threading would queue many decoded frames
         dur = float(container.duration/av.time_base) if container.duration else (float(vs.duration*vs.time_base) if vs.duration else 0.0)
         dur = min(dur, max_seconds) if dur > 0 else max_seconds
         fps = float(vs.average_rate) if vs.average_rate else 25.0
+        if not (np.isfinite(fps) and 0 < fps <= 1000): fps = 25.0
+        step = max(1, int(np.ceil(fps / max_grey_fps)))
+        max_decoded = int(max_seconds * fps) + 1
         targets = list(np.linspace(0, max(dur - 1.0/fps, 0), n_frames)) if n_frames > 0 else []
-        frames, times, greys, scale = [], [], [], 1.0
+        frames, times, greys, scale, k = [], [], [], 1.0, 0
         for fr in container.decode(vs):
-            t = float(fr.time) if fr.time is not None else len(greys)/fps
-            if t > max_seconds: break
-            rgb = fr.to_ndarray(format='rgb24')
-            scale = grey_width/rgb.shape[1]
-            greys.append(cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (grey_width, max(1, round(rgb.shape[0]*scale))), interpolation=cv2.INTER_AREA))
+            if fr.width * fr.height > max_pixels: raise BadInputError(path, f'a {fr.width}x{fr.height} frame, more than the {max_pixels} pixel limit')
+            t = float(fr.time) if fr.time is not None else k/fps
+            if t > max_seconds or k >= max_decoded: break
+            scale = grey_width/fr.width
+            if k % step == 0:
+                greys.append(fr.reformat(width=grey_width, height=max(1, round(fr.height*scale)), format='gray').to_ndarray().copy())
+            k += 1
             while targets and t + 0.5/fps >= targets[0]:
                 targets.pop(0)
-                if not times or times[-1] != t: frames.append(rgb); times.append(t)
+                if not times or times[-1] != t: frames.append(fr.to_ndarray(format='rgb24')); times.append(t)
         if not frames: raise BadInputError(path, 'no decodable video frames')
+        if len({g.shape for g in greys}) > 1: greys = [g for g in greys if g.shape == greys[-1].shape]   # a mid-stream size change
         audio = None
-        container.seek(0)
         ast = next((s for s in container.streams if s.type == 'audio'), None)
         if ast is not None:
-            rs = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
-            chunks = []
-            for fr in container.decode(ast):
-                for o in rs.resample(fr): chunks.append(o.to_ndarray().reshape(-1))
-            for o in rs.resample(None): chunks.append(o.to_ndarray().reshape(-1))
-            if chunks: audio = np.concatenate(chunks).astype(np.float32)[:int(max_seconds*sample_rate)]
+            container.seek(0)
+            audio = _audio_track(container, ast, sample_rate, max_seconds)
     except BadInputError: raise
-    except Exception as e: raise BadInputError(path, f'cannot decode video ({type(e).__name__}: {e})') from None
+    except Exception as e: raise BadInputError(path, f'cannot decode video ({type(e).__name__})') from None
     finally: container.close()
-    return VideoClip(frames, times, audio, sample_rate, fps, np.stack(greys), scale, max(dur, len(greys)/fps))
+    return VideoClip(frames, times, audio, sample_rate, fps/step, np.stack(greys), scale, max(dur, k/fps))
 
 # %% ../nbs/14_detector.ipynb #478ee0de
 def make_test_video(out: str | Path, # destination .mp4

@@ -11,7 +11,7 @@ from typing import Sequence
 import torch
 
 from .checkpoint import Ensemble, checkpoint_meta, load_checkpoint, save_checkpoint
-from .config import to_attrdict
+from .config import cli_entry, to_attrdict
 from .data import BadInputError, make_loader
 from .train import MODALITY_SPECS, split_dataset, calibrate_on_val, model_card, bundle_checkpoint
 
@@ -89,6 +89,7 @@ def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one inp
     return res
 
 # %% ../nbs/12c_ensemble.ipynb #17626a36
+@cli_entry('deepfake-ensemble')
 def main(argv: Sequence[str] | None = None # command-line arguments (default: sys.argv[1:])
         ) -> int:
     "Merge member checkpoints into one calibrated ensemble checkpoint; returns the exit code."
@@ -104,7 +105,7 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default: sy
     command = 'deepfake-ensemble ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
     try: r = merge_checkpoints(a.checkpoints, a.out, a.data, a.bundle, command)
     except (BadInputError, ImportError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report('deepfake-ensemble', e)
     eers = ', '.join(f"{m['val_eer']:.4f}" for m in r['members'])
     print(f"saved {r['checkpoint']}: {len(r['members'])} members (val EER alone: {eers}); ensemble val EER {r['operating_point']['eer']:.4f} "
           f"at threshold {r['operating_point']['threshold']:.4f} (calibration {r['calibration']['method']})")

@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from .config import load_config
+from .config import cli_entry, load_config
 from .data import BadInputError, Item, LABEL_NAMES, load_item, prepare_audio, image_to_tensor, find_items
 from .metrics import binary_metrics, compute_eer, ece, ece_noise_floor, min_tdcf, measure_latency, peak_memory, reset_peak_memory, \
     plot_roc, plot_det, plot_score_hist, plot_confusion
@@ -299,6 +299,7 @@ def _summary(m: dict) -> str:
             f"with these scores: {f(m['ece_floor_mean'])}, 95th percentile {f(m['ece_floor_p95'])})\n "
             f"latency {m.get('latency_ms_per_sample', float('nan')):.1f} ms/sample  peak memory {m['peak_memory_mib']:.0f} MiB")
 
+@cli_entry('deepfake-evaluate')
 def main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
         ) -> int:
     "`deepfake-evaluate`: score a data set and write scores.csv, metrics.json and plots."
@@ -322,12 +323,14 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default sys
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     ap.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     a = ap.parse_args(argv)
+    if a.threshold is not None and not (math.isfinite(a.threshold) and 0 < a.threshold < 1): ap.error(f'--threshold must be a number in (0, 1), got {a.threshold}')
+    if a.batch_size < 1 or a.limit < 0 or a.threads < 0: ap.error('--batch-size must be >= 1, --limit and --threads >= 0')
     if a.threads: torch.set_num_threads(a.threads)
     try:
         m = evaluate(a.modality, a.data, a.out, a.checkpoint, None if a.split == 'all' else a.split, a.threshold,
                      a.batch_size, a.device, a.limit, not a.no_progress, a.audio_dir, a.asv_scores)
     except (BadInputError, FileNotFoundError, ValueError, ImportError, RuntimeError) as e:
-        print(f'deepfake-evaluate: error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report('deepfake-evaluate', e)
     print(_summary(m)); print(f'wrote {Path(a.out)/"scores.csv"}, {Path(a.out)/"metrics.json"} and {len(m["plots"])} plots')
     return 0
 

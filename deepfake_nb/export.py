@@ -12,6 +12,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .config import cli_entry
+
 # %% auto #0
 __all__ = ['INPUT_NAMES', 'DEFAULT_INT8_OPS', 'RUNTIMES', 'BENCH_COLS', 'example_input', 'export_onnx', 'onnx_session',
            'OnnxModel', 'onnx_max_diff', 'quantize_int8', 'export_checkpoint', 'prepare_qat', 'qat_to_float',
@@ -140,6 +142,7 @@ def export_checkpoint(checkpoint: str | Path, # a deepfake_nb .safetensors check
     if int8:
         q = quantize_int8(p, out/f'{m}.int8.onnx')
         info.update(onnx_int8=str(q), max_diff_int8=onnx_max_diff(model, OnnxModel(q), x), int8_ops=list(DEFAULT_INT8_OPS))
+    info['graph_sha256'] = {'fp32': file_digest(p), **({'int8': file_digest(out/f'{m}.int8.onnx')} if int8 else {})}  # checked by `detector.Branch` on load
     (out/f'{m}.json').write_text(json.dumps(info, indent=1, default=str))
     return info
 
@@ -214,6 +217,7 @@ def format_table(rows: list[dict], # dicts with the same keys
     f = lambda v: f'{v:.4g}' if isinstance(v, float) else str(v)
     return '\n'.join(['| ' + ' | '.join(cols) + ' |', '|' + '---|'*len(cols)] + ['| ' + ' | '.join(f(r.get(c, '')) for c in cols) + ' |' for r in rows])
 
+@cli_entry('deepfake-export')
 def main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
         ) -> int:
     "`deepfake-export`: write ONNX + INT8 for each model (and optionally compare their accuracy on a split)."
@@ -239,8 +243,10 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default sys
         try:
             c = ck[m] or bundled_checkpoint(m)
             info = export_checkpoint(c, out, int8=not args.no_int8, opset=args.opset)
+        except ValueError as e:   # a bad checkpoint (BadInputError): a usage error
+            print(f'deepfake-export: error: {e}', file=sys.stderr); status = 2; continue
         except Exception as e:
-            print(f'deepfake-export: {m}: {e}', file=sys.stderr); status = 1; continue
+            print(f'deepfake-export: error: {m}: {type(e).__name__}: {" ".join(str(e).split())[:300]}', file=sys.stderr); status = max(status, 1); continue
         print(f"{m}: {info['onnx']} (max |logit diff| vs torch {info['max_diff_fp32']:.2e})"
               + (f", {info['onnx_int8']} (INT8, max diff {info['max_diff_int8']:.3f})" if 'onnx_int8' in info else ''))
         if args.eval and not args.no_int8: rows += compare_runtimes(c, out, args.eval, args.split, args.limit)
@@ -378,6 +384,7 @@ def clip_latency(checkpoint: str | Path, # an audio checkpoint
 BENCH_COLS = ['model', 'runtime', 'params', 'p50 ms (1 thread)', 'p95 ms (1 thread)', 'p50 ms (all threads)', 'p95 ms (all threads)',
               'batch-32 samples/s', 'peak RSS MiB', 'model+runtime MiB']
 
+@cli_entry('deepfake-bench')
 def bench_main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
               ) -> int:
     "`deepfake-bench`: print the latency/throughput/memory table per model and runtime."

@@ -663,7 +663,12 @@ def train_parser(modality: str) -> argparse.ArgumentParser:
 def cli_main(modality: str, # 'audio' or 'image'
              argv: list[str] | None = None # arguments (default: sys.argv[1:])
             ) -> int:
-    "Entry point shared by `train_audio.main` and `train_image.main`; returns the exit code."
+    "Entry point shared by `train_audio.main` and `train_image.main`; returns the exit code (the one error path of `config.run_cli`)."
+    from deepfake_nb.config import run_cli
+    return run_cli(f'deepfake-train-{modality}', lambda av: _train_cli(modality, av), argv)
+
+def _train_cli(modality: str, argv: list[str]) -> int:
+    "Parse, load and validate the config, train; bad config / data become one line and exit 2."
     import sys, shlex
     from deepfake_nb.config import ConfigError
     from deepfake_nb.data import BadInputError
@@ -680,6 +685,6 @@ def cli_main(modality: str, # 'audio' or 'image'
         command = 'python -m deepfake_nb.train_' + modality + ' ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
         train_modality(modality, cfg, out, bundle=a.bundle, command=command)
     except (ConfigError, BadInputError, ImportError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report(f'deepfake-train-{modality}', e)
     finally: cleanup_distributed()
     return 0

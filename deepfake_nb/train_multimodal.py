@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .config import load_config
+from .config import cli_entry, load_config
 from .fusion import make_pairs, fit_fusion, paired_report, plot_paired_report, fusion_path, CATEGORIES
 
 # %% auto #0
@@ -40,6 +40,7 @@ def _markdown(df: pd.DataFrame) -> str:
     head = '| | ' + ' | '.join(map(str, df.columns)) + ' |\n|---|' + '---|' * len(df.columns) + '\n'
     return head + ''.join('| ' + str(i) + ' | ' + ' | '.join(f'{v:.4f}' for v in r) + ' |\n' for i, r in zip(df.index, df.values))
 
+@cli_entry('deepfake-train-multimodal')
 def main(argv: Sequence[str] | None = None) -> int:
     "Fit the fusion weights on validation pairs, report on test pairs, write fusion.json."
     ap = argparse.ArgumentParser(prog='deepfake-train-multimodal', description='Fit late-fusion alpha/beta, the inconsistency weight '
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rep_val = paired_report(val_pairs, fit, thr['audio'], thr['image'])
         rep_test = paired_report(test_pairs, fit, thr['audio'], thr['image'])
     except (ValueError, FileNotFoundError, ImportError, RuntimeError) as e:
-        print(f'deepfake-train-multimodal: error: {e}', file=sys.stderr); return 2
+        from deepfake_nb.config import report; return report('deepfake-train-multimodal', e)
     out = Path(a.out) if a.out else fusion_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = {**fit, 'fitted_on': f'val pairs ({a.n_per_category} per category, seed {seed})', 'n_per_category': a.n_per_category,

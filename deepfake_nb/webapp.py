@@ -18,14 +18,15 @@ from matplotlib.figure import Figure
 from scipy.ndimage import gaussian_filter
 from scipy.signal import spectrogram
 
+from .config import cli_entry
 from .data import audio_windows, clip_samples, normalize_rms, prepare_audio, trim_silence
 
 # %% auto #0
 __all__ = ['log', 'INTRO', 'HEATMAP_NOTE', 'CHROMIUM', 'CHROMIUM_ARGS', 'input_gradient', 'smooth_abs', 'AudioExplanation',
            'explain_audio', 'to_chw', 'image_saliency', 'audio_figure', 'explanation_figure', 'face_figure',
-           'discard_upload', 'result_html', 'error_html', 'explain_audio_file', 'explain_image_file',
-           'explain_video_file', 'score_uploads', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args', 'main',
-           'free_port', 'score_in_browser']
+           'discard_upload', 'prune_uploads', 'score_and_discard', 'result_html', 'error_html', 'explain_audio_file',
+           'explain_image_file', 'explain_video_file', 'score_uploads', 'private_upload_dir', 'make_app', 'launch_app',
+           'parse_args', 'main', 'free_port', 'score_in_browser']
 
 # %% ../nbs/17_webapp.ipynb #553afbca
 def input_gradient(model: nn.Module, # a detector: forward(x [B, ...]) -> logits [B]
@@ -232,6 +233,37 @@ def discard_upload(path: str | Path | None, # a file gradio handed to the scorin
         d.rmdir(); d = d.parent
     return True
 
+def prune_uploads(upload_dir: str | Path, # gradio's upload directory
+                  max_mb: float = 500.0, # most megabytes left there (uploads never scored: a closed tab, a refused request)
+                  max_age_s: float = 600.0 # files older than this are removed regardless
+                 ) -> int:
+    "Bound the upload folder: remove stale files, then the oldest until it holds at most `max_mb`; returns how many were removed."
+    import time
+    root = Path(upload_dir)
+    if not root.is_dir(): return 0
+    files = sorted((f for f in root.rglob('*') if f.is_file() and not f.is_symlink()), key=lambda f: f.stat().st_mtime)
+    total, now, n = sum(f.stat().st_size for f in files), time.time(), 0
+    for f in files:
+        if now - f.stat().st_mtime > max_age_s or total > max_mb * 1e6:
+            total -= f.stat().st_size
+            discard_upload(f, root); n += 1
+    return n
+
+def score_and_discard(detector: Any, # a `deepfake_nb.detector.Detector`
+                      audio: str | None, image: str | None, video: str | None, # the uploaded files (paths inside `upload_dir`)
+                      upload_dir: str | Path, # gradio's upload directory
+                      explain: bool = True # draw gradient heat maps
+                     ) -> tuple:
+    "The upload path of the page: score, then always delete the uploads (scored, refused or failed) and bound the folder."
+    try:
+        try: return score_uploads(detector, audio, image, video, explain=explain)
+        except Exception as e:   # never a traceback on the page; the message names the upload, not internals
+            name = next((Path(p).name for p in (audio, image, video) if p), 'upload')
+            return (error_html(f'{name}: could not be scored ({type(e).__name__})'), None, None)
+    finally:
+        for p in (audio, image, video): discard_upload(p, upload_dir)
+        prune_uploads(upload_dir)
+
 # %% ../nbs/17_webapp.ipynb #40fd0d39
 def _fmt(v: Any, # a number or None
          spec: str = '.3f' # format of a number
@@ -414,11 +446,8 @@ def make_app(detector: Any, # a `deepfake_nb.detector.Detector` (or anything wit
         gr.Markdown(HEATMAP_NOTE)
 
         def run(audio, image, video):
-            try:
-                h, af, ff = score_uploads(detector, audio, image, video, explain=explain)
-                return h, af, ff, None, None, None
-            finally:
-                for p in (audio, image, video): discard_upload(p, upload_dir)
+            h, af, ff = score_and_discard(detector, audio, image, video, upload_dir, explain=explain)
+            return h, af, ff, None, None, None
 
         score.click(run, [a_in, i_in, v_in], [result, a_plot, f_plot, a_in, i_in, v_in], concurrency_limit=1, show_progress='full')
     app.upload_dir, app.max_file_size_mb = upload_dir, max_file_size_mb
@@ -463,9 +492,11 @@ def parse_args(argv: Sequence[str] | None = None # command-line arguments (None:
     p.add_argument('--upload-dir', default=None, help='folder for uploads while they are scored (default: a private temporary folder)')
     a = p.parse_args(argv)
     if a.max_file_size <= 0: p.error('--max-file-size must be positive')
+    if a.threshold is not None and not (0 < a.threshold < 1): p.error(f'--threshold must be a number in (0, 1), got {a.threshold}')
     if not 0 < a.port < 65536: p.error('--port must be between 1 and 65535')
     return a
 
+@cli_entry('deepfake-webapp')
 def main(argv: Sequence[str] | None = None # command-line arguments (None: sys.argv)
         ) -> None:
     "Entry point of `deepfake-webapp`: load the detector and serve the page until interrupted."
