@@ -28,10 +28,13 @@ FORMAT = 'deepfake_nb/1'
 MODALITIES = ('audio', 'image')
 
 def _audio_builder(cfg) -> nn.Module:
-    "The configured audio detector: `AudioDetector` (arch specrnet) or `StatsDetector` (arch stats)."
+    "The configured audio detector: `AudioDetector` (arch specrnet), `StatsDetector` (arch stats) or `EncoderStatsDetector` (arch whisper: frozen speech encoder + closed-form classifier)."
     from deepfake_nb.audio_model import AudioDetector, StatsDetector
     arch = cfg.audio_model.get('arch', 'specrnet')
-    if arch not in ('specrnet', 'stats'): raise ValueError(f"audio_model.arch must be specrnet or stats, got {arch!r}")
+    if arch not in ('specrnet', 'stats', 'whisper'): raise ValueError(f"audio_model.arch must be specrnet, stats or whisper, got {arch!r}")
+    if arch == 'whisper':
+        from deepfake_nb.encoders import EncoderStatsDetector
+        return EncoderStatsDetector.from_config(cfg)
     return (StatsDetector if arch == 'stats' else AudioDetector).from_config(cfg)
 
 def _image_builder(cfg) -> nn.Module:
