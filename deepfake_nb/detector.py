@@ -191,7 +191,7 @@ def decide(score: float, # calibrated probability of fake
           ) -> tuple[str, float | None]:
     "(prediction, confidence): 'fake' at or above `fake_above`, 'real' below `real_below`, 'uncertain' (confidence None) in between."
     fake_above = real_below if fake_above is None else fake_above
-    lo, hi = min(real_below, fake_above, 0.5), max(fake_above, real_below, 0.5)  # never a verdict under 50 % confidence
+    lo, hi = min(real_below, fake_above), max(fake_above, real_below)
     if score >= hi: return 'fake', float(score)
     if score < lo: return 'real', float(1.0 - score)
     return 'uncertain', None
@@ -199,11 +199,12 @@ def decide(score: float, # calibrated probability of fake
 def thresholds_of(op: dict | None, # an operating point (checkpoint metadata or fusion.json)
                   default: float = 0.5 # when it has no threshold at all
                  ) -> tuple[float, float]:
-    "(real_below, fake_above) of an operating point; older ones with a single `threshold` use it for both."
+    "(real_below, fake_above) of an operating point, pulled to 0.5 so that a verdict is never under 50 % confident; older ones with a single `threshold` use it for both."
     op = op or {}
     t = op.get('threshold', default)
     t = default if t is None else float(t)
-    return float(op.get('real_below', t)), float(op.get('fake_above', t))
+    lo, hi = float(op.get('real_below', t)), float(op.get('fake_above', t))
+    return min(lo, hi, 0.5), max(lo, hi, 0.5)
 
 # %% ../nbs/14_detector.ipynb #0d6a68ed
 def default_checkpoint(modality: str # 'audio' or 'image'
