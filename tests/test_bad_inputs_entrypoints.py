@@ -69,7 +69,7 @@ def det(tiny):
 def _video(d: Path) -> Path:
     "A valid 1 s MP4 (still face image + audio track)."
     from deepfake_nb.detector import make_test_video
-    return make_test_video(d / 'good.mp4', SAMPLES / 'image_real_i01eaa6e49e5d.jpg', SAMPLES / 'audio_real_a0400f75f8dfb_00.flac',
+    return make_test_video(d / 'good.mp4', SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg', SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac',
                            seconds=1.0, fps=5, size=64)
 
 
@@ -107,7 +107,7 @@ def media(tmp_path_factory):
 @pytest.fixture(scope='module')
 def goods():
     "Valid inputs that must still be scored next to the bad ones."
-    return [str(SAMPLES / 'audio_real_a0400f75f8dfb_00.flac'), str(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')]
+    return [str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac'), str(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')]
 
 
 @pytest.fixture(scope='module')
@@ -186,7 +186,7 @@ def test_detector_no_face_fallback_and_strict(det, tiny, media):
     r = strict.predict_image(path)
     _clear(r.error, path); assert 'no face found' in r.error
     record('Detector API', 'image without a face', 'image.no_face=error: clear error')
-    r = strict.predict_image(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')  # the control: a real face passes the strict setting
+    r = strict.predict_image(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')  # the control: a real face passes the strict setting
     assert r.error is None and r.face_found is True
 
 
@@ -210,7 +210,7 @@ def test_detector_image_arrays(det, arr, what):
 
 
 def test_detector_pair_names_the_bad_half(det, media):
-    good_a, good_i = SAMPLES / 'audio_real_a0400f75f8dfb_00.flac', SAMPLES / 'image_real_i01eaa6e49e5d.jpg'
+    good_a, good_i = SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac', SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg'
     for path, klass, expect in media:
         if expect != 'error' or Path(path).suffix[1:] not in AUDIO + IMAGE: continue
         is_audio = Path(path).suffix[1:] in AUDIO
@@ -246,7 +246,7 @@ def test_detector_bad_checkpoints(evil, goods):
     audio_file = next(g for g in goods if g.endswith('.flac'))
     for ck, klass in ckpts:
         det = Detector.from_pretrained(audio_checkpoint=ck, image_checkpoint=ck)
-        rs = [det.predict_audio(audio_file)] + ([] if ck.endswith('image.safetensors') else [det.predict_image(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')])
+        rs = [det.predict_audio(audio_file)] + ([] if ck.endswith('image.safetensors') else [det.predict_image(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')])
         for r in rs:
             assert r.error is not None and r.error.startswith(ck), r.error
             _clear(r.error, ck)
@@ -549,7 +549,7 @@ def test_web_upload_catalogue(det, media):
 def test_web_upload_pairs_and_checkpoints(det, media, evil):
     from deepfake_nb.detector import Detector
     from deepfake_nb.webapp import _warm_up, score_uploads
-    good_a, good_i = str(SAMPLES / 'audio_real_a0400f75f8dfb_00.flac'), str(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')
+    good_a, good_i = str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac'), str(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')
     bad_a = next(p for p, k, e in media if p.endswith('text.wav'))
     bad_i = next(p for p, k, e in media if p.endswith('huge.png'))
     assert _web_error(score_uploads(det, audio=bad_a, image=good_i)[0]).startswith('text.wav')

@@ -73,7 +73,7 @@ def test_detect_py_script(tiny):
     "`python detect.py` at the repository root and the installed `deepfake-detect` script, in fresh processes."
     _, ck = tiny
     for script in ('detect.py', 'console'):
-        p = run([SAMPLES/'audio_real_a0400f75f8dfb_00.flac', '--json'] + ck, script=script)
+        p = run([SAMPLES/'audio_dev_real_a01b1a2010118_00.flac', '--json'] + ck, script=script)
         assert p.returncode == 0, p.stderr
         (row,) = json_lines(p.stdout)
         assert row['modality'] == 'audio' and row['error'] is None
@@ -82,9 +82,9 @@ def test_detect_py_script(tiny):
 def test_human_output(tiny):
     "Without --json: one readable verdict per input, with the calibrated confidence and the timing."
     _, ck = tiny
-    p = run([SAMPLES/'image_fake_i054d6a964bc3.jpg'] + ck)
+    p = run([SAMPLES/'image_dev_fake_i054d6a964bc3.jpg'] + ck)
     assert p.returncode == 0, p.stderr
-    assert 'image_fake_i054d6a964bc3.jpg [image]' in p.stdout and 'confidence' in p.stdout and ' ms' in p.stdout
+    assert 'image_dev_fake_i054d6a964bc3.jpg [image]' in p.stdout and 'confidence' in p.stdout and ' ms' in p.stdout
 
 
 def test_corrupt_file_gives_error_object(tiny, tmp_path):
@@ -92,7 +92,7 @@ def test_corrupt_file_gives_error_object(tiny, tmp_path):
     _, ck = tiny
     bad = tmp_path/'corrupt.flac'; bad.write_bytes(b'\x00\x01garbage' * 50)
     bad_img = tmp_path/'corrupt.jpg'; bad_img.write_bytes(b'\xff\xd8\xff\xe0 truncated')
-    p = run([SAMPLES/'audio_fake_a02ce9932c69d_00.flac', bad, bad_img, SAMPLES/'image_real_i01eaa6e49e5d.jpg', '--json'] + ck)
+    p = run([SAMPLES/'audio_dev_fake_a02ce9932c69d_00.flac', bad, bad_img, SAMPLES/'image_dev_real_i01eaa6e49e5d.jpg', '--json'] + ck)
     assert p.returncode == 0, p.stderr
     assert 'Traceback' not in p.stderr + p.stdout
     rows = json_lines(p.stdout)
@@ -113,7 +113,7 @@ def test_all_inputs_fail_exit_1(tiny, tmp_path):
 def test_multimodal_pair(tiny):
     "--audio x --image y gives one multimodal verdict with both scores, the fused score and the inconsistency."
     _, ck = tiny
-    p = run(['--audio', SAMPLES/'audio_real_a1885e748b84a_00.flac', '--image', SAMPLES/'image_real_i02adaa3422a9.jpg', '--json'] + ck)
+    p = run(['--audio', SAMPLES/'audio_dev_real_a01b1ba9dd379_00.flac', '--image', SAMPLES/'image_dev_real_i02adaa3422a9.jpg', '--json'] + ck)
     assert p.returncode == 0, p.stderr
     (r,) = json_lines(p.stdout)
     assert r['modality'] == 'multimodal' and r['error'] is None
@@ -124,7 +124,7 @@ def test_multimodal_pair(tiny):
 def test_video(tiny, tmp_path):
     "A clip built from a sample face and a sample speech clip: faces across frames + audio track, fused."
     from deepfake_nb.detector import make_test_video
-    clip = make_test_video(tmp_path/'clip.mp4', SAMPLES/'image_real_i01eaa6e49e5d.jpg', SAMPLES/'audio_fake_a02ce9932c69d_00.flac')
+    clip = make_test_video(tmp_path/'clip.mp4', SAMPLES/'image_dev_real_i01eaa6e49e5d.jpg', SAMPLES/'audio_dev_fake_a02ce9932c69d_00.flac')
     _, ck = tiny
     p = run(['--video', clip, '--json', '--frames', '8'] + ck)
     assert p.returncode == 0, p.stderr
@@ -203,7 +203,7 @@ def test_onnx_runtime_matches_torch(tiny, tmp_path, monkeypatch):
     "--onnx (exporting into a cache folder on first use) gives the PyTorch scores; --int8 stays close."
     _, ck = tiny
     monkeypatch.setenv('DEEPFAKE_NB_CACHE', str(tmp_path/'cache'))
-    f = SAMPLES/'audio_fake_a16dc246d6adb_00.flac'
+    f = SAMPLES/'audio_dev_fake_a02ce9932c69d_00.flac'
     def score(extra):
         p = run([f, '--json'] + extra + ck)
         assert p.returncode == 0, p.stderr

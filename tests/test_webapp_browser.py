@@ -16,8 +16,8 @@ from deepfake_nb.webapp import CHROMIUM, free_port, score_in_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / 'samples'
-CLIP = SAMPLES / 'audio_fake_a02ce9932c69d_00.flac'
-FACE = SAMPLES / 'image_real_i01eaa6e49e5d.jpg'
+CLIP = SAMPLES / 'audio_dev_fake_a02ce9932c69d_00.flac'
+FACE = SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg'
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f'{CHROMIUM} not found: install Debian chromium (apt-get install -y chromium); .ci/run does')
