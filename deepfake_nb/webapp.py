@@ -239,7 +239,8 @@ def _fmt(v: Any, # a number or None
     "A number formatted with `spec`, or an em dash when absent."
     return '—' if v is None else format(float(v), spec)
 
-_RED, _GREEN = '#b91c1c', '#15803d'
+_RED, _GREEN, _AMBER, _GREY = '#b91c1c', '#15803d', '#b45309', '#4b5563'
+_COLORS = {'fake': _RED, 'real': _GREEN, 'uncertain': _AMBER, 'abstain': _GREY}
 
 def result_html(res: Any, # a `Result` from the detector (prediction, score, confidence, threshold, ... fields)
                 names: Sequence[str] = (), # the uploaded file names, shown under the verdict
@@ -247,26 +248,36 @@ def result_html(res: Any, # a `Result` from the detector (prediction, score, con
                ) -> str:
     "The verdict, score, confidence bar and per-modality scores of `res` as an HTML block."
     pred = str(getattr(res, 'prediction', '')).lower()
-    color = _RED if pred == 'fake' else _GREEN
+    color = _COLORS.get(pred, _GREEN)
     conf = getattr(res, 'confidence', None)
     pct = 0.0 if conf is None else float(np.clip(conf, 0, 1)) * 100
-    rows = [('audio score', _fmt(getattr(res, 'audio_score', None))), ('face score', _fmt(getattr(res, 'image_score', None))),
-            ('fused score', _fmt(getattr(res, 'fused_score', None))), ('audio/face inconsistency', _fmt(getattr(res, 'inconsistency', None))),
-            ('decision threshold', _fmt(getattr(res, 'threshold', None))), ('inference time', _fmt(getattr(res, 'time_ms', None), '.0f') + ' ms')]
-    table = ''.join(f'<tr><td style="padding:2px 16px 2px 0;color:#555;border:none">{k}</td><td style="font-family:monospace;border:none;text-align:right" id="row-{k.split()[0].replace("/", "-")}">{v}</td></tr>'
-                    for k, v in rows)
+    lo, hi = getattr(res, 'real_below', None), getattr(res, 'fake_above', None)
     files = ', '.join(html.escape(str(n)) for n in names)
-    return (f'<div id="df-result" data-prediction="{html.escape(pred)}" style="padding:8px 4px">'
-            f'<div id="verdict" style="font-size:34px;font-weight:800;letter-spacing:1px;color:{color}">{html.escape(pred.upper())}</div>'
-            f'<div style="margin:4px 0">probability fake: <b id="score" style="font-family:monospace">{_fmt(getattr(res, "score", None))}</b>'
-            f' <span style="color:#555">(decided {html.escape(pred)} at threshold {_fmt(getattr(res, "threshold", None))})</span></div>'
-            f'<div style="margin:8px 0 2px 0">calibrated confidence in this verdict: <b id="confidence">{pct:.0f}%</b></div>'
-            f'<div role="meter" aria-valuenow="{pct:.0f}" aria-valuemin="0" aria-valuemax="100" style="background:#e5e7eb;border-radius:6px;height:18px;max-width:480px">'
-            f'<div style="width:{pct:.1f}%;height:100%;background:{color};border-radius:6px"></div></div>'
-            f'<table style="margin-top:10px;border-collapse:collapse">{table}</table>'
-            + (f'<div style="margin-top:6px;color:#555">scored: {files}</div>' if files else '')
+    head = (f'<div id="df-result" data-prediction="{html.escape(pred)}" style="padding:8px 4px">'
+            f'<div id="verdict" style="font-size:34px;font-weight:800;letter-spacing:1px;color:{color}">{html.escape(pred.upper())}</div>')
+    tail = ((f'<div style="margin-top:6px;color:#555">scored: {files}</div>' if files else '')
             + ''.join(f'<div class="df-note" style="color:#92400e">note: {html.escape(str(n))}</div>' for n in list(getattr(res, 'notes', None) or []) + list(notes))
             + '</div>')
+    if pred == 'abstain':  # out of scope: no score, no confidence, the reason
+        return (head + f'<div id="reason" style="margin:4px 0;font-size:17px">{html.escape(str(getattr(res, "reason", "") or ""))}: '
+                f'this input is outside what the detectors judge, so there is no verdict.</div>' + tail)
+    rows = [('audio score', _fmt(getattr(res, 'audio_score', None))), ('face score', _fmt(getattr(res, 'image_score', None))),
+            ('fused score', _fmt(getattr(res, 'fused_score', None))), ('audio/face inconsistency', _fmt(getattr(res, 'inconsistency', None))),
+            ('real below', _fmt(lo)), ('fake at or above', _fmt(hi)), ('inference time', _fmt(getattr(res, 'time_ms', None), '.0f') + ' ms')]
+    rows = [(k, v) for k, v in rows if v != '—' or k in ('real below', 'fake at or above')]
+    table = ''.join(f'<tr><td style="padding:2px 16px 2px 0;color:#555;border:none">{k}</td><td style="font-family:monospace;border:none;text-align:right" id="row-{k.split()[0].replace("/", "-")}">{v}</td></tr>'
+                    for k, v in rows)
+    rule = (f'between the thresholds {_fmt(lo)} and {_fmt(hi)}: the score does not separate real from fake here' if pred == 'uncertain'
+            else f'real below {_fmt(lo)}, fake at or above {_fmt(hi)}')
+    conf_html = ('<div style="margin:8px 0 2px 0">calibrated confidence in this verdict: <b id="confidence">—</b> (no verdict)</div>' if pred == 'uncertain' else
+                 f'<div style="margin:8px 0 2px 0">calibrated confidence in this verdict: <b id="confidence">{pct:.0f}%</b></div>'
+                 f'<div role="meter" aria-valuenow="{pct:.0f}" aria-valuemin="0" aria-valuemax="100" style="background:#e5e7eb;border-radius:6px;height:18px;max-width:480px">'
+                 f'<div style="width:{pct:.1f}%;height:100%;background:{color};border-radius:6px"></div></div>')
+    why = getattr(res, 'explanation', None)
+    return (head + f'<div style="margin:4px 0">probability fake: <b id="score" style="font-family:monospace">{_fmt(getattr(res, "score", None))}</b>'
+            f' <span style="color:#555">({rule})</span></div>' + conf_html
+            + (f'<div id="why" style="margin-top:8px"><b>What drove it:</b> {html.escape(why)}</div>' if why else '')
+            + f'<table style="margin-top:10px;border-collapse:collapse">{table}</table>' + tail)
 
 def error_html(message: str # what went wrong, in words (no traceback)
               ) -> str:
@@ -349,16 +360,16 @@ def score_uploads(detector: Any, # a `deepfake_nb.detector.Detector`
     if 'video' in paths and len(paths) > 1:
         return error_html('Score a video on its own, or a voice clip and/or a face image without a video.'), None, None
     try:
-        if video: res = detector.predict_video(video)
-        elif audio and image: res = detector.predict(audio=audio, image=image)
-        elif audio: res = detector.predict_audio(audio)
-        else: res = detector.predict_image(image)
+        if video: res = detector.predict_video(video, errors='result')
+        elif audio and image: res = detector.predict(audio=audio, image=image, errors='result')
+        elif audio: res = detector.predict_audio(audio, errors='result')
+        else: res = detector.predict_image(image, errors='result')
     except Exception as e:
         log.exception('scoring failed for %s', paths)
         return error_html(_readable(f'{type(e).__name__}: {e}'.splitlines()[0], paths)), None, None
     if getattr(res, 'error', None): return error_html(_readable(str(res.error), paths)), None, None
     afig = ffig = None; notes = []
-    if explain:
+    if explain and getattr(res, 'prediction', None) != 'abstain':
         try:
             if video: afig, ffig = explain_video_file(detector, video)
             if audio: afig = explain_audio_file(detector, audio)
