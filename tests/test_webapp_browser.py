@@ -100,7 +100,8 @@ def test_server_binds_localhost_only(server):
     assert 'serving on http://127.0.0.1:' in log.read_text()
 
 
-SHOTS = ROOT / 'nbs' / 'images'
+# screenshots of each outcome: into nbs/images (committed) with DEEPFAKE_NB_SCREENSHOTS=1, else a temporary folder (a test run leaves the tree clean)
+SHOTS = ROOT / 'nbs' / 'images' if os.environ.get('DEEPFAKE_NB_SCREENSHOTS') == '1' else Path(__import__('tempfile').mkdtemp(prefix='webapp-shots-'))
 
 
 def test_audio_upload_shows_verdict(server):
