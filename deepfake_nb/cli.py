@@ -16,7 +16,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='deepfake-detect',
         description='Deepfake detection for voices and faces: calibrated probability that each input is fake.',
         epilog='Exit status: 0 if at least one input was scored, 1 if every input failed, 2 on a usage error.')
-    p.add_argument('inputs', nargs='*', help='audio/image/video files, folders, or .txt lists of paths')
+    p.add_argument('inputs', nargs='*', help='audio/image/video files or folders')
+    p.add_argument('--list', action='append', default=[], metavar='FILE', dest='lists',
+                   help='a text file listing inputs, one path per line (relative to the file; repeatable)')
     p.add_argument('--audio', help='an audio file (with --image: one multimodal verdict)')
     p.add_argument('--image', help='a face image (with --audio: one multimodal verdict)')
     p.add_argument('--video', help='a video file: faces across frames + the audio track, fused')
@@ -29,7 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--onnx', action='store_true', help='run through onnxruntime (exports into a cache on first use)')
     p.add_argument('--int8', action='store_true', help='with --onnx: the INT8 (quantised) models')
     p.add_argument('--onnx-dir', metavar='DIR', help='with --onnx: folder written by deepfake-export')
-    p.add_argument('--threshold', type=float, help='decision threshold on P(fake) (default: the validation operating point)')
+    p.add_argument('--threshold', type=float, help='one decision threshold on P(fake) for every verdict (default: the validation '
+                   'operating point: real below real_below, fake at or above fake_above, uncertain in between)')
+    p.add_argument('--no-face', default='abstain', choices=['abstain', 'center_crop', 'error'],
+                   help='an image without a detected face: abstain (default), judge its centre crop (marked in the result), or an error')
+    p.add_argument('--no-vad', action='store_true', help='skip the speech check (by default a clip without speech gets no verdict)')
     p.add_argument('--frames', type=int, default=16, help='video: frames sampled for the face branch (default: 16)')
     p.add_argument('--json', action='store_true', help='one JSON object per input, one per line')
     p.add_argument('--out', metavar='FILE', help='batch mode: write one row per input to FILE (.csv or .jsonl)')
@@ -48,7 +54,7 @@ def make_jobs(args: argparse.Namespace # parsed arguments
              ) -> list[tuple]:
     "Jobs: ('file', path) | ('pair', audio, image) | ('video', path) | ('audio', path) | ('image', path)."
     from deepfake_nb.detector import expand_inputs
-    jobs = [('file', p) for p in expand_inputs(args.inputs)]
+    jobs = [('file', p) for p in expand_inputs(args.inputs) + expand_inputs(getattr(args, 'lists', []), lists=True)]
     if args.audio and args.image: jobs.append(('pair', args.audio, args.image))
     elif args.audio: jobs.append(('audio', args.audio))
     elif args.image: jobs.append(('image', args.image))
@@ -71,22 +77,23 @@ def sort_checkpoints(args: argparse.Namespace # parsed arguments
 def _run(det, job: tuple):
     "Score one job with the detector."
     kind = job[0]
-    if kind == 'file': return det.predict_file(job[1])
-    if kind == 'pair': return det.predict(audio=job[1], image=job[2])
-    if kind == 'audio': return det.predict_audio(job[1])
-    if kind == 'image': return det.predict_image(job[1])
-    return det.predict_video(job[1])
+    if kind == 'file': return det.predict_file(job[1], errors='result')
+    if kind == 'pair': return det.predict(audio=job[1], image=job[2], errors='result')
+    if kind == 'audio': return det.predict_audio(job[1], errors='result')
+    if kind == 'image': return det.predict_image(job[1], errors='result')
+    return det.predict_video(job[1], errors='result')
 
 def _emit(r, as_json: bool, out=None) -> None:
     "Print one result."
-    print(json.dumps(r.to_dict()) if as_json else r.summary(), file=out or sys.stdout, flush=True)
+    print(r.to_json() if as_json else r.summary(), file=out or sys.stdout, flush=True)
 
 def _summary(results: list, quiet: bool) -> int:
     "Print a one-line tally on stderr; exit status 1 if every input failed, else 0."
     n_err = sum(r.error is not None for r in results)
-    n_fake = sum(r.prediction == 'fake' for r in results)
+    n = {k: sum(r.prediction == k for r in results) for k in ('fake', 'uncertain', 'real', 'abstain')}
     if not quiet and len(results) > 1:
-        print(f"{len(results)} inputs: {n_fake} fake, {len(results) - n_fake - n_err} real, {n_err} errors", file=sys.stderr)
+        print(f"{len(results)} inputs: {n['fake']} fake, {n['uncertain']} uncertain, {n['real']} real, "
+              f"{n['abstain']} abstained (out of scope), {n_err} errors", file=sys.stderr)
     return 1 if not results or n_err == len(results) else 0
 
 def _check_numbers(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -110,9 +117,9 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
         except (OSError, ValueError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
         if not args.quiet: print(f'merged {len(rows)} rows from {len(args.merge)} files into {args.out}', file=sys.stderr)
         return 0
-    if not (args.inputs or args.audio or args.image or args.video): p.error('nothing to score: give files/folders, --audio, --image or --video')
+    if not (args.inputs or args.lists or args.audio or args.image or args.video): p.error('nothing to score: give files/folders, --list, --audio, --image or --video')
     if args.shard and (args.audio or args.image or args.video): p.error('--shard works on positional inputs only')
-    if args.out and not args.inputs: p.error('--out (batch mode) needs positional inputs')
+    if args.out and not (args.inputs or args.lists): p.error('--out (batch mode) needs positional inputs or --list')
     _check_numbers(p, args)
     warnings.filterwarnings('ignore', category=UserWarning)
     from deepfake_nb.detector import Detector
@@ -122,11 +129,13 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
     try:
         ck = sort_checkpoints(args)
         det = Detector.from_pretrained(ck['audio'], ck['image'], device=args.device, precision=args.precision, onnx=args.onnx,
-                                       int8=args.int8, onnx_dir=args.onnx_dir, threshold=args.threshold, n_frames=args.frames, threads=args.threads)
+                                       int8=args.int8, onnx_dir=args.onnx_dir, threshold=args.threshold, n_frames=args.frames, threads=args.threads,
+                                       vad=not args.no_vad, no_face=args.no_face)
     except (ValueError, OSError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
     if args.out or args.shard:
-        try: results = det.predict_batch(args.inputs, out=args.out, workers=args.workers, batch_size=args.batch_size,
-                                         shard=args.shard, progress=not args.quiet)
+        from deepfake_nb.detector import expand_inputs
+        try: results = det.predict_batch(expand_inputs(args.inputs) + expand_inputs(args.lists, lists=True), out=args.out, workers=args.workers,
+                                         batch_size=args.batch_size, shard=args.shard, progress=not args.quiet)
         except BadInputError as e: from deepfake_nb.config import report; return report('deepfake-detect', e)  # e.g. an unreadable list file
         if args.json or not args.out:
             for r in results: _emit(r, args.json)

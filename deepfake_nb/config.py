@@ -102,7 +102,7 @@ RULES: dict[str, tuple] = {
     'audio_model.stats_kernel': _one_of('linear', 'rbf'), 'audio_model.stats_c': _POS, 'audio_model.stats_windows': _int(1, 1000),
     'audio_model.stats_phase_bands': _int(0, 4096),
     'image.image_size': _int(8, 2048), 'image.face_detector': _one_of('dlib', 'haar', 'none'), 'image.face_margin': _real(0, 10),
-    'image.face_crop': _one_of('aligned', 'native'), 'image.no_face': _one_of('center_crop', 'error'),
+    'image.face_crop': _one_of('aligned', 'native'), 'image.no_face': _one_of('abstain', 'center_crop', 'error'),
     'image.native_range': ((lambda v: isinstance(v, list) and len(v) == 2 and all(_POS[0](x) for x in v) and v[0] <= v[1]), 'two positive numbers [low, high], low <= high'),
     'image_model.stats_kernel': _one_of('linear', 'rbf'), 'image_model.stats_c': _POS, 'image_model.patch_size': _int(1, 256),
     'image_model.stem': _one_of('conv', 'deep', 'patch'), 'image_model.vit_dim': _int(1, 8192), 'image_model.vit_depth': _int(1, 128),

@@ -16,10 +16,11 @@ from .config import load_config, to_attrdict
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'LIST_EXTS', 'PRECISIONS', 'TINY_OVERRIDES', 'RESULT_FIELDS', 'modality_of', 'expand_inputs',
-           'parse_shard', 'shard_paths', 'Result', 'decide', 'default_checkpoint', 'fusion_params', 'make_calibrator',
-           'prep_audio', 'crop_face', 'prep_image', 'resolve_device', 'cache_dir', 'file_digest', 'Branch', 'VideoClip',
-           'read_video', 'make_test_video', 'fuse_scores', 'tiny_config', 'make_tiny_checkpoints', 'Detector',
-           'mouth_motion', 'frame_energy', 'ResultWriter', 'read_results', 'PrepDataset', 'merge_shards']
+           'parse_shard', 'shard_paths', 'Result', 'decide', 'thresholds_of', 'default_checkpoint', 'fusion_params',
+           'make_calibrator', 'load_wave', 'prep_audio', 'speech_seconds', 'crop_face', 'prep_image', 'resolve_device',
+           'cache_dir', 'file_digest', 'Branch', 'VideoClip', 'read_video', 'make_test_video', 'fuse_scores',
+           'tiny_config', 'make_tiny_checkpoints', 'Detector', 'explain_fused', 'mouth_motion', 'frame_energy',
+           'ResultWriter', 'read_results', 'PrepDataset', 'merge_shards']
 
 # %% ../nbs/14_detector.ipynb #9cfc13e8
 from .data import AUDIO_EXTS, IMAGE_EXTS
@@ -47,15 +48,16 @@ def _walk_media(folder: Path) -> list[str]:
         out += [str(Path(dirpath)/f) for f in filenames if modality_of(f) is not None]
     return sorted(out)
 
-def expand_inputs(inputs: Iterable[str | Path] # files, folders or list files
+def expand_inputs(inputs: Iterable[str | Path], # files, folders (or, with `lists=True`, text files listing paths)
+                  lists: bool = False # read every input that is a file as a list of paths, one per line (`deepfake-detect --list`)
                  ) -> list[str]:
-    "Expand folders (every audio/image/video entry below, sorted, broken ones included) and list files; keep other paths as given."
+    "Expand folders (every audio/image/video entry below, sorted, broken ones included) and, when asked, list files; keep other paths as given."
     out = []
     for p in inputs:
         p = Path(p)
         if p.is_dir():
             out += _walk_media(p)
-        elif p.suffix.lower() in LIST_EXTS and p.is_file():
+        elif lists and p.is_file():
             try: text = p.read_text()
             except (UnicodeDecodeError, OSError) as e:
                 from deepfake_nb.data import BadInputError
@@ -94,36 +96,52 @@ class Result:
     "The verdict for one input (file, array, pair or video)."
     input: str # what was scored (a path, or '<array>' / '<image>')
     modality: str # 'audio', 'image', 'video' or 'multimodal'
-    prediction: str | None = None # 'real' or 'fake' (None on error)
-    score: float | None = None # calibrated probability that the input is fake
-    threshold: float | None = None # decision threshold applied to `score`
-    confidence: float | None = None # calibrated probability of the predicted class
+    prediction: str | None = None # 'real', 'uncertain', 'fake', or 'abstain' (out of scope: see `reason`); None on error
+    score: float | None = None # calibrated probability that the input is fake (None when abstaining)
+    real_below: float | None = None # `score` below this: real
+    fake_above: float | None = None # `score` at or above this: fake (uncertain in between)
+    confidence: float | None = None # calibrated probability of the predicted class (real/fake verdicts only, >= 0.5)
     time_ms: float | None = None # wall time to load, preprocess and score this input
     error: str | None = None # None, or the message for a bad input
+    reason: str | None = None # why the detector abstained ('no speech found', 'no face found')
+    explanation: str | None = None # what drove the verdict, in words
     audio_score: float | None = None # calibrated audio probability of fake
     image_score: float | None = None # calibrated image (face) probability of fake
     fused_score: float | None = None # fused probability (multimodal and video)
     inconsistency: float | None = None # audio-visual disagreement (multimodal and video)
     av_sync: float | None = None # audio-energy vs mouth-motion correlation (video with a face and sound)
     face_found: bool | None = None # whether a face was detected (image and video)
+    speech_seconds: float | None = None # seconds of speech found by the voice-activity detector (None: not checked)
     n_windows: int | None = None # audio windows scored
     n_frames: int | None = None # video frames scored
+    drivers: dict = field(default_factory=dict) # fused verdicts: each part's score and weight, the inconsistency term
     operating_point: dict = field(default_factory=dict) # validation FAR/FRR (audio), precision/recall (image)
     notes: list = field(default_factory=list) # remarks such as 'no face found: centre crop used'
 
     def to_dict(self) -> dict:
-        "A JSON-ready dict (floats rounded to 6 decimals)."
-        r = lambda v: round(v, 6) if isinstance(v, float) else v
-        d = asdict(self)
-        d['operating_point'] = {k: r(v) for k, v in self.operating_point.items()}
-        return {k: r(v) for k, v in d.items()}
+        "A JSON-ready dict (plain Python types, floats rounded to 6 decimals)."
+        return _jsonable(asdict(self))
+
+    def to_json(self, **kw) -> str:
+        "The result as one JSON object (`json.dumps` keywords pass through)."
+        return json.dumps(self.to_dict(), **kw)
+
+    @property
+    def abstained(self) -> bool: return self.prediction == 'abstain'
+
+    def verdict_text(self) -> str:
+        "The verdict in words: 'FAKE (confidence 91.2%; ...)', 'UNCERTAIN (...)', 'ABSTAIN: no face found'."
+        if self.error: return f'ERROR {self.error}'
+        if self.abstained: return f'ABSTAIN: {self.reason}'
+        rule = (f"P(fake)={self.score:.3f}; real below {self.real_below:.3f}, fake at or above {self.fake_above:.3f}")
+        if self.prediction == 'uncertain': return f'UNCERTAIN ({rule})'
+        return f'{self.prediction.upper()} (confidence {self.confidence:.1%}; {rule})'
 
     def summary(self) -> str:
         "One human-readable line (plus detail lines) for the terminal."
-        if self.error: return f"{self.input}: ERROR {self.error}"
-        head = (f"{self.input} [{self.modality}] {self.prediction.upper()} "
-                f"(confidence {self.confidence:.1%}; P(fake)={self.score:.3f}, threshold {self.threshold:.3f}) "
-                f"{self.time_ms:.0f} ms")
+        if self.error: return f"ERROR {self.error}" if self.error.startswith(self.input) else f"{self.input}: ERROR {self.error}"
+        head = f"{self.input} [{self.modality}] {self.verdict_text()}" + (f" {self.time_ms:.0f} ms" if self.time_ms is not None else '')
+        if self.abstained: return '\n'.join([head] + [f'    note: {n}' for n in self.notes])
         parts = []
         if self.audio_score is not None and self.modality != 'audio': parts.append(f"audio {self.audio_score:.3f}")
         if self.image_score is not None and self.modality != 'image': parts.append(f"image {self.image_score:.3f}")
@@ -132,10 +150,13 @@ class Result:
         if self.av_sync is not None: parts.append(f"av-sync {self.av_sync:.3f}")
         op = _format_op(self.operating_point)
         if op: parts.append(op)
-        lines = [head] + (['    ' + '; '.join(parts)] if parts else []) + [f'    note: {n}' for n in self.notes]
+        lines = [head] + ([f'    why: {self.explanation}'] if self.explanation else []) + (['    ' + '; '.join(parts)] if parts else []) + [f'    note: {n}' for n in self.notes]
         return '\n'.join(lines)
 
-    def __repr__(self) -> str: return self.summary()
+    def __repr__(self) -> str:
+        keys = ('input', 'modality', 'prediction', 'score', 'confidence', 'reason', 'error')
+        return 'Result(' + ', '.join(f'{k}={getattr(self, k)!r}' if not isinstance(getattr(self, k), float) else f'{k}={getattr(self, k):.4g}'
+                                     for k in keys if getattr(self, k) is not None) + ')'
 
     def _repr_markdown_(self) -> str:
         rows = [(k, v) for k, v in self.to_dict().items() if v not in (None, [], {})]
@@ -145,6 +166,17 @@ class Result:
         rows = [(k, v) for k, v in self.to_dict().items() if v not in (None, [], {})]
         body = ''.join(f'<tr><td>{html.escape(k)}</td><td>{html.escape(_fmt_cell(v))}</td></tr>' for k, v in rows)
         return f'<table><thead><tr><th>field</th><th>value</th></tr></thead><tbody>{body}</tbody></table>'
+
+def _jsonable(v: Any) -> Any:
+    "Plain JSON types (numpy scalars and arrays, paths, tuples converted; floats rounded to 6 decimals; NaN -> None)."
+    if isinstance(v, dict): return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)): return [_jsonable(x) for x in v]
+    if isinstance(v, np.ndarray): return _jsonable(v.tolist())
+    if isinstance(v, (bool, np.bool_)): return bool(v)
+    if isinstance(v, (int, np.integer)): return int(v)
+    if isinstance(v, (float, np.floating)): return round(float(v), 6) if math.isfinite(v) else None
+    if isinstance(v, Path): return str(v)
+    return v
 
 def _fmt_cell(v: Any) -> str:
     "Short text for a table cell."
@@ -166,11 +198,25 @@ def _format_op(op: dict) -> str:
 
 # %% ../nbs/14_detector.ipynb #4476139b
 def decide(score: float, # calibrated probability of fake
-           threshold: float # decision threshold
-          ) -> tuple[str, float]:
-    "(prediction, confidence) for a calibrated score at a threshold."
-    pred = 'fake' if score >= threshold else 'real'
-    return pred, float(score if pred == 'fake' else 1.0 - score)
+           real_below: float, # below this: real
+           fake_above: float | None = None # at or above this: fake (None: = real_below, one threshold)
+          ) -> tuple[str, float | None]:
+    "(prediction, confidence): 'fake' at or above `fake_above`, 'real' below `real_below`, 'uncertain' (confidence None) in between."
+    fake_above = real_below if fake_above is None else fake_above
+    lo, hi = min(real_below, fake_above), max(fake_above, real_below)
+    if score >= hi: return 'fake', float(score)
+    if score < lo: return 'real', float(1.0 - score)
+    return 'uncertain', None
+
+def thresholds_of(op: dict | None, # an operating point (checkpoint metadata or fusion.json)
+                  default: float = 0.5 # when it has no threshold at all
+                 ) -> tuple[float, float]:
+    "(real_below, fake_above) of an operating point, pulled to 0.5 so that a verdict is never under 50 % confident; older ones with a single `threshold` use it for both."
+    op = op or {}
+    t = op.get('threshold', default)
+    t = default if t is None else float(t)
+    lo, hi = float(op.get('real_below', t)), float(op.get('fake_above', t))
+    return min(lo, hi, 0.5), max(lo, hi, 0.5)
 
 # %% ../nbs/14_detector.ipynb #0d6a68ed
 def default_checkpoint(modality: str # 'audio' or 'image'
@@ -194,18 +240,46 @@ def make_calibrator(calibration: dict | None # the checkpoint's calibration dict
     return lambda z: np.asarray(cal(np.atleast_1d(np.asarray(z, dtype=np.float64))), dtype=np.float64).reshape(-1)
 
 # %% ../nbs/14_detector.ipynb #9ef0ecb6
+def load_wave(src: str | Path | np.ndarray | torch.Tensor, # a file path or a waveform
+              cfg: Any, # the branch's config (its `audio` and `data` sections are used)
+              sample_rate: int | None = None # sample rate of an array input (required for arrays)
+             ) -> np.ndarray:
+    "The decoded mono waveform at `cfg.audio.sample_rate`; an array needs its `sample_rate`."
+    from deepfake_nb.data import as_waveform, load_item, BadInputError
+    if isinstance(src, (str, Path)): return load_item(src, 'audio', cfg)
+    if isinstance(src, (list, tuple)) and src and all(isinstance(s, (str, Path)) for s in src):
+        raise TypeError(f'got a list of {len(src)} paths: one clip per call (use Detector.predict_batch(paths) for many files)')
+    if sample_rate is None:
+        raise BadInputError('<array>', f'an audio array needs its sample rate: pass sample_rate=... (the model runs at {int(cfg.audio.sample_rate)} Hz)')
+    sr = int(cfg.audio.sample_rate)
+    return as_waveform(src, int(sample_rate), sr, name='<array>', min_seconds=cfg.audio.min_seconds, max_seconds=cfg.data.max_audio_seconds)
+
 def prep_audio(src: str | Path | np.ndarray | torch.Tensor, # a file path or a waveform
                cfg: Any, # the branch's config (its `audio` and `data` sections are used)
-               sample_rate: int | None = None # sample rate of an array input (None = cfg.audio.sample_rate)
+               sample_rate: int | None = None # sample rate of an array input (required for arrays)
               ) -> np.ndarray:
     "Evaluation windows `[n, T]` float32 for one clip, through the shared audio path."
-    from deepfake_nb.data import as_waveform, prepare_audio
-    from deepfake_nb.evaluate import prepare_audio_file
-    if isinstance(src, (str, Path)): return np.ascontiguousarray(prepare_audio_file(src, cfg), dtype=np.float32)
-    sr = int(cfg.audio.sample_rate)
-    wave = as_waveform(src, sr if sample_rate is None else int(sample_rate), sr, name='<array>',
-                       min_seconds=cfg.audio.min_seconds, max_seconds=cfg.data.max_audio_seconds)
-    return np.ascontiguousarray(prepare_audio(wave, cfg, train=False), dtype=np.float32)
+    from deepfake_nb.data import prepare_audio, BadInputError
+    wave = load_wave(src, cfg, sample_rate)
+    name = str(src) if isinstance(src, (str, Path)) else '<array>'
+    try: w = prepare_audio(wave, cfg, train=False)
+    except BadInputError: raise
+    except Exception as e: raise BadInputError(name, f'cannot prepare audio ({type(e).__name__}: {e})') from None
+    return np.ascontiguousarray(w, dtype=np.float32)
+
+_VAD = {}
+
+def speech_seconds(wave: np.ndarray, # mono waveform
+                   sample_rate: int = 16000, # its rate (8000 or 16000 for the VAD)
+                   max_seconds: float = 60.0 # look at most at this much of the clip
+                  ) -> float | None:
+    "Seconds of speech found by the Silero voice-activity detector (ONNX, offline); None when silero-vad is not installed."
+    try: from silero_vad import load_silero_vad, get_speech_timestamps
+    except ImportError: return None
+    if 'model' not in _VAD: _VAD['model'] = load_silero_vad(onnx=True)
+    w = torch.from_numpy(np.ascontiguousarray(np.asarray(wave, dtype=np.float32)[:int(max_seconds*sample_rate)]))
+    ts = get_speech_timestamps(w, _VAD['model'], sampling_rate=int(sample_rate))
+    return float(sum(t['end'] - t['start'] for t in ts)/sample_rate)
 
 def _to_pil(src: Any):
     "A PIL image from a PIL image or an HxWx3 (or HxW) uint8 array."
@@ -303,6 +377,11 @@ class Branch:
         t = self.operating_point.get('threshold')
         return 0.5 if t is None else float(t)
 
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        "(real_below, fake_above) of the validation operating point (both = `threshold` for older checkpoints)."
+        return thresholds_of(self.operating_point)
+
     def _open_onnx(self, onnx_path):
         "Open (exporting first if needed) the ONNX graph of this checkpoint, wrapped as an `export.OnnxModel`."
         from deepfake_nb.export import export_checkpoint, OnnxModel
@@ -356,6 +435,7 @@ class Branch:
     def op_summary(self) -> dict:
         "The validation operating point's error rates that matter for this modality."
         keys = ('threshold', 'far', 'frr', 'eer') if self.modality == 'audio' else ('threshold', 'precision', 'recall')
+        keys += ('real_below', 'fake_above', 'miss_rate', 'false_alarm_rate', 'uncertain_rate')
         return {k: self.operating_point[k] for k in keys if self.operating_point.get(k) is not None}
 
 # %% ../nbs/14_detector.ipynb #59ef44d9
@@ -546,8 +626,12 @@ class Detector:
                  threshold: float | None = None, # override every decision threshold
                  n_frames: int = 16, # video: frames sampled for the face branch
                  max_batch: int = 32, # largest batch sent to a model at once
-                 threads: int = 0 # onnxruntime intra-op threads (0 = all cores); torch uses torch.set_num_threads
+                 threads: int = 0, # onnxruntime intra-op threads (0 = all cores); torch uses torch.set_num_threads
+                 vad: bool = True, # check that a clip holds speech (Silero VAD) and abstain when it does not
+                 min_speech: float = 0.3, # seconds of speech a clip needs to be judged
+                 no_face: str | None = 'abstain' # image without a face: abstain | center_crop (judge the centre, marked) | error | None (the checkpoint config's)
                 ):
+        if no_face not in (None, 'abstain', 'center_crop', 'error'): raise ValueError(f"no_face must be abstain, center_crop or error, got {no_face!r}")
         if precision not in PRECISIONS: raise ValueError(f"precision must be one of {list(PRECISIONS)}, got {precision!r}")
         if precision == 'fp16' and not onnx and resolve_device(device) == 'cpu':
             raise ValueError("precision fp16 needs a CUDA device (on CPU, float16 overflows in the spectral front-ends); use bf16 or fp32")
@@ -555,6 +639,7 @@ class Detector:
         self.device, self.precision, self.onnx, self.int8, self.onnx_dir = resolve_device(device), precision, onnx, int8, onnx_dir
         self.threshold, self.n_frames, self.max_batch, self.threads = threshold, n_frames, max_batch, threads
         self._branches, self._cropper, self._fusion = {}, None, None
+        self.vad, self.min_speech, self.no_face = vad, float(min_speech), no_face
 
     @classmethod
     def from_pretrained(cls, audio_checkpoint: str | Path | None = None, # audio weights (None: bundled)
@@ -584,7 +669,7 @@ class Detector:
         "The face cropper, built from the image branch's config."
         if self._cropper is None:
             from deepfake_nb.faces import FaceCropper
-            self._cropper = FaceCropper(self.branch('image').cfg)
+            self._cropper = FaceCropper(self.branch('image').cfg, no_face=self.no_face)
         return self._cropper
 
     @property
@@ -593,18 +678,25 @@ class Detector:
         if self._fusion is None: self._fusion = fusion_params()
         return self._fusion
 
-    def _thr(self, default: float) -> float: return float(default if self.threshold is None else self.threshold)
+    def _thr(self, default: tuple[float, float]) -> tuple[float, float]:
+        "(real_below, fake_above): the operating point's, or both = the `threshold` override."
+        return tuple(map(float, default)) if self.threshold is None else (float(self.threshold),)*2
 
-    def _verdict(self, name: str, modality: str, score: float, threshold: float, **kw) -> Result:
-        "A `Result` for a calibrated score at a threshold."
-        pred, conf = decide(score, threshold)
-        return Result(name, modality, pred, float(score), float(threshold), conf, **kw)
+    def _verdict(self, name: str, modality: str, score: float, thresholds: tuple[float, float], **kw) -> Result:
+        "A `Result` for a calibrated score against (real_below, fake_above)."
+        pred, conf = decide(score, *thresholds)
+        return Result(name, modality, pred, float(score), float(thresholds[0]), float(thresholds[1]), conf, **kw)
 
-    def _safe(self, name: str, modality: str | None, fn) -> Result:
-        "Run `fn() -> Result`, timing it; any failure becomes an error `Result`."
+    def _safe(self, name: str, modality: str | None, fn, errors: str = 'raise') -> Result:
+        "Run `fn() -> Result`, timing it; a failure raises `BadInputError` (errors='raise') or becomes an error `Result` (errors='result')."
+        from deepfake_nb.data import BadInputError
+        if errors not in ('raise', 'result'): raise ValueError(f"errors must be 'raise' or 'result', got {errors!r}")
         t0 = time.perf_counter()
         try: r = fn()
-        except Exception as e: r = Result(name, modality, error=_error_message(e, name))
+        except (TypeError, ValueError, RuntimeError, OSError) as e:
+            if errors == 'result': r = Result(name, modality, error=_error_message(e, name))
+            elif isinstance(e, BadInputError) or isinstance(e, TypeError): raise
+            else: raise BadInputError(name, _error_message(e, name).removeprefix(f'{name}: ')) from None
         r.time_ms = (time.perf_counter() - t0)*1000
         return r
 
@@ -615,64 +707,125 @@ class Detector:
 # %% ../nbs/14_detector.ipynb #b118ca41
 from fastcore.basics import patch
 
+def _no_list(src: Any, what: str) -> None:
+    "A clear error for a list of paths given where one input is expected."
+    if isinstance(src, (list, tuple)) and src and all(isinstance(s, (str, Path)) for s in src):
+        raise TypeError(f'{what} scores one input, got a list of {len(src)} paths: use Detector.predict_batch(paths) for many files')
+
 @patch
-def _score_audio(self: Detector, src, sample_rate=None) -> tuple[float, int, Branch]:
-    "(calibrated P(fake), windows, branch) for one clip."
+def _check_speech(self: Detector, wave: np.ndarray, sr: int) -> tuple[float | None, list]:
+    "(seconds of speech or None when not checked, notes)."
+    if not self.vad: return None, []
+    s = speech_seconds(wave, sr)
+    return s, ([] if s is not None else ['speech not checked (silero-vad is not installed)'])
+
+@patch
+def _score_audio(self: Detector, src, sample_rate=None) -> tuple[float | None, int, Branch, float | None, list]:
+    "(calibrated P(fake) or None when the clip holds no speech, windows, branch, speech seconds, notes) for one clip."
+    from deepfake_nb.data import prepare_audio
     b = self.branch('audio')
-    w = prep_audio(src, b.cfg, sample_rate)
-    return b.score_windows(w), len(w), b
+    wave = load_wave(src, b.cfg, sample_rate)
+    speech, notes = self._check_speech(wave, int(b.cfg.audio.sample_rate))
+    if speech is not None and speech < self.min_speech: return None, 0, b, speech, notes
+    w = prep_audio(wave, b.cfg, int(b.cfg.audio.sample_rate))
+    return b.score_windows(w), len(w), b, speech, notes
 
 @patch
 def predict_audio(self: Detector, src: str | Path | np.ndarray | torch.Tensor, # an audio file or a waveform
-                  sample_rate: int | None = None # the array's sample rate (None: the model's rate)
+                  sample_rate: int | None = None, # the array's sample rate (required for arrays)
+                  errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
                  ) -> Result:
-    "Score one audio clip."
+    "Score one audio clip (abstains with 'no speech found' when the voice-activity detector finds none)."
+    _no_list(src, 'predict_audio')
     name = str(src) if isinstance(src, (str, Path)) else '<array>'
     def run():
-        p, n, b = self._score_audio(src, sample_rate)
-        return self._verdict(name, 'audio', p, self._thr(b.threshold), audio_score=p, n_windows=n,
-                             operating_point={'audio': b.op_summary()}, notes=self._notes(b))
-    return self._safe(name, 'audio', run)
+        p, n, b, speech, notes = self._score_audio(src, sample_rate)
+        if p is None: return Result(name, 'audio', 'abstain', reason='no speech found', speech_seconds=speech, notes=notes)
+        return self._verdict(name, 'audio', p, self._thr(b.thresholds), audio_score=p, n_windows=n, speech_seconds=speech,
+                             operating_point={'audio': b.op_summary()}, notes=notes + self._notes(b))
+    return self._safe(name, 'audio', run, errors)
 
 @patch
-def _score_image(self: Detector, src) -> tuple[float, bool, list, Branch]:
-    "(calibrated P(fake), face found, notes, branch) for one image."
+def _score_image(self: Detector, src) -> tuple[float | None, bool, list, Branch]:
+    "(calibrated P(fake) or None when abstaining for want of a face, face found, notes, branch) for one image."
     b = self.branch('image')
     x, found, notes = prep_image(src, b.cfg, self.cropper)
+    if not found and self.cropper.no_face == 'abstain' and self.cropper.detector != 'none': return None, False, [], b
     return b.score_windows(x), found, notes, b
 
 @patch
-def predict_image(self: Detector, src: Any # an image file, a PIL image or an HxWx3 array
+def predict_image(self: Detector, src: Any, # an image file, a PIL image or an HxWx3 array
+                  errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
                  ) -> Result:
-    "Score one face image."
+    "Score one face image (abstains with 'no face found' unless `no_face='center_crop'`)."
+    _no_list(src, 'predict_image')
     name = str(src) if isinstance(src, (str, Path)) else '<image>'
     def run():
         p, found, notes, b = self._score_image(src)
-        return self._verdict(name, 'image', p, self._thr(b.threshold), image_score=p, face_found=found,
+        if p is None: return Result(name, 'image', 'abstain', reason='no face found', face_found=False)
+        return self._verdict(name, 'image', p, self._thr(b.thresholds), image_score=p, face_found=found,
                              operating_point={'image': b.op_summary()}, notes=notes + self._notes(b))
-    return self._safe(name, 'image', run)
+    return self._safe(name, 'image', run, errors)
 
 # %% ../nbs/14_detector.ipynb #983dec89
+def _word(p: float, thresholds: tuple[float, float]) -> str:
+    "'fake', 'real' or 'uncertain' for one part's score at its own thresholds."
+    return decide(p, *thresholds)[0]
+
+def explain_fused(p_audio: float, # calibrated voice P(fake)
+                  p_image: float, # calibrated face P(fake)
+                  params: dict, # fusion parameters (alpha, inconsistency_weight, sync_weight)
+                  audio_thresholds: tuple[float, float] = (0.5, 0.5), # the voice model's (real_below, fake_above)
+                  image_thresholds: tuple[float, float] = (0.5, 0.5), # the face model's
+                  av_sync: float | None = None # lip-sync correlation (video)
+                 ) -> tuple[str, dict]:
+    "(a sentence saying what drove a fused verdict, the drivers: each part's score, weight and own verdict, the inconsistency term)."
+    a, w = float(params['alpha']), float(params['inconsistency_weight'])
+    va, vi = _word(p_audio, audio_thresholds), _word(p_image, image_thresholds)
+    inc = abs(p_audio - p_image)
+    drivers = {'audio': {'score': p_audio, 'weight': a, 'verdict': va}, 'image': {'score': p_image, 'weight': 1 - a, 'verdict': vi},
+               'inconsistency': {'value': inc, 'weight': w, 'term': w*inc}}
+    if av_sync is not None: drivers['av_sync'] = {'value': av_sync, 'weight': float(params.get('sync_weight', 0.0))}
+    if va == vi == 'fake': pair = 'both parts look fake'
+    elif va == vi == 'real': pair = 'both parts look real'
+    elif 'fake' in (va, vi) and 'real' in (va, vi):
+        pair = f"a {va} voice with a {vi} face is a fake pair" + (' (the disagreement itself adds to the score)' if w > 0 else '')
+    else: pair = 'the ' + ' and the '.join(n for n, v in (('voice', va), ('face', vi)) if v == 'uncertain') + ' alone cannot be told apart'
+    text = (f"the voice scored {p_audio:.2f} fake, the face {p_image:.2f}; {pair}. "
+            f"Fused = {a:.2f} x voice + {1 - a:.2f} x face + {w:.2f} x |difference {inc:.2f}|")
+    if av_sync is not None: text += f"; lip sync {av_sync:.2f}"
+    return text, drivers
+
 @patch
 def predict(self: Detector, audio: Any = None, # an audio file or waveform
             image: Any = None, # an image file, PIL image or array
-            sample_rate: int | None = None # the audio array's sample rate
+            sample_rate: int | None = None, # the audio array's sample rate (required for arrays)
+            errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
            ) -> Result:
-    "One verdict for an audio clip, an image, or both (fused)."
+    "One verdict for an audio clip, an image, or both (fused; a part that is out of scope leaves the other to judge alone)."
     if audio is None and image is None: raise ValueError('predict needs audio=..., image=... or both')
-    if image is None: return self.predict_audio(audio, sample_rate)
-    if audio is None: return self.predict_image(image)
+    if image is None: return self.predict_audio(audio, sample_rate, errors=errors)
+    if audio is None: return self.predict_image(image, errors=errors)
+    _no_list(audio, 'predict'); _no_list(image, 'predict')
     an = str(audio) if isinstance(audio, (str, Path)) else '<array>'
     im = str(image) if isinstance(image, (str, Path)) else '<image>'
+    name = f'{an} + {im}'
     def run():
-        pa, n, ba = self._score_audio(audio, sample_rate)
+        pa, n, ba, speech, anotes = self._score_audio(audio, sample_rate)
         pi, found, notes, bi = self._score_image(image)
+        kw = dict(face_found=found, n_windows=n or None, speech_seconds=speech)
+        if pa is None and pi is None: return Result(name, 'multimodal', 'abstain', reason='no speech found and no face found', **kw)
+        if pa is None or pi is None:
+            b, p, why = (bi, pi, 'no speech found in the audio: the face alone decides') if pa is None else (ba, pa, 'no face found in the image: the voice alone decides')
+            return self._verdict(name, 'multimodal', p, self._thr(b.thresholds), audio_score=pa, image_score=pi,
+                                 operating_point={b.modality: b.op_summary()}, notes=[why] + anotes + notes + self._notes(b), **kw)
         fused, inc = fuse_scores(pa, pi, self.fusion)
-        return self._verdict(f'{an} + {im}', 'multimodal', fused, self._thr(self.fusion['threshold']), audio_score=pa, image_score=pi,
-                             fused_score=fused, inconsistency=inc, face_found=found, n_windows=n,
+        text, drivers = explain_fused(pa, pi, self.fusion, self._thr(ba.thresholds), self._thr(bi.thresholds))
+        return self._verdict(name, 'multimodal', fused, self._thr(thresholds_of(self.fusion)), audio_score=pa, image_score=pi,
+                             fused_score=fused, inconsistency=inc, explanation=text, drivers=drivers,
                              operating_point={'audio': ba.op_summary(), 'image': bi.op_summary()},
-                             notes=notes + self._notes(ba) + self._notes(bi))
-    return self._safe(f'{an} + {im}', 'multimodal', run)
+                             notes=anotes + notes + self._notes(ba) + self._notes(bi), **kw)
+    return self._safe(name, 'multimodal', run, errors)
 
 # %% ../nbs/14_detector.ipynb #8c13f542
 def mouth_motion(grey: np.ndarray, # [N, h, w] uint8 grey frames
@@ -703,7 +856,8 @@ def frame_energy(wave: np.ndarray, # mono waveform
 
 # %% ../nbs/14_detector.ipynb #158ed41d
 @patch
-def predict_video(self: Detector, path: str | Path # a video file (mp4, mov, avi, mkv, webm)
+def predict_video(self: Detector, path: str | Path, # a video file (mp4, mov, avi, mkv, webm)
+                  errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
                  ) -> Result:
     "Score a video: faces across sampled frames, the audio track, their inconsistency, fused."
     name = str(path)
@@ -718,17 +872,31 @@ def predict_video(self: Detector, path: str | Path # a video file (mp4, mov, avi
         found = [fc.found for _, fc in crops]
         notes = []
         keep = [i for i, f in enumerate(found) if f] or list(range(len(crops)))
-        if not any(found) and self.cropper.detector != 'none': notes.append(f'no face found in any of {len(crops)} frames: fallback crops used')
-        logits = bi.logits(np.concatenate([crops[i][0] for i in keep]))
-        pi = float(bi.calibrate(np.array([np.median(logits)]))[0])
-        pa = n_win = sync = None
+        no_faces = not any(found) and self.cropper.detector != 'none'
+        abstain_face = no_faces and self.cropper.no_face == 'abstain'
+        if no_faces and not abstain_face: notes.append(f'no face found in any of {len(crops)} frames: centre crops judged')
+        pi = None
+        if not abstain_face:
+            logits = bi.logits(np.concatenate([crops[i][0] for i in keep]))
+            pi = float(bi.calibrate(np.array([np.median(logits)]))[0])
+        pa = n_win = sync = speech = None
         if ba is None: notes.append('no audio model available: faces only')
         elif clip.audio is None: notes.append('no audio track: faces only')
         else:
             try:
-                w = prep_audio(clip.audio, ba.cfg, sr)
-                pa, n_win = ba.score_windows(w), len(w)
+                speech, vnotes = self._check_speech(clip.audio, sr); notes += vnotes
+                if speech is not None and speech < self.min_speech: notes.append('no speech found in the audio track: faces only')
+                else:
+                    w = prep_audio(clip.audio, ba.cfg, sr)
+                    pa, n_win = ba.score_windows(w), len(w)
             except Exception as e: notes.append(f'audio track not scored ({_error_message(e, "audio track")}): faces only')
+        if pi is None:
+            if pa is None: return Result(name, 'video', 'abstain', reason='no face found' + ('' if clip.audio is None else ' and no speech scored'),
+                                         face_found=False, speech_seconds=speech, n_frames=len(crops), notes=notes)
+            notes.append(f'no face found in any of {len(crops)} frames: the voice alone decides')
+            return self._verdict(name, 'video', pa, self._thr(ba.thresholds), audio_score=pa, face_found=False, n_windows=n_win, speech_seconds=speech,
+                                 n_frames=len(crops), operating_point={'audio': ba.op_summary()}, notes=notes + self._notes(ba))
+        text = drivers = None
         if pa is not None:
             from deepfake_nb.fusion import av_sync_score
             if any(found):
@@ -736,25 +904,31 @@ def predict_video(self: Detector, path: str | Path # a video file (mp4, mov, avi
                 sync = av_sync_score(frame_energy(clip.audio, sr, clip.fps, len(clip.grey)), mouth_motion(clip.grey, box, clip.grey_scale))
                 sync = float(sync) if np.isfinite(sync) else None
             fused, inc = fuse_scores(pa, pi, self.fusion, sync)
-            score, thr = fused, self._thr(self.fusion['threshold'])
-        else: fused = inc = None; score, thr = pi, self._thr(bi.threshold)
+            text, drivers = explain_fused(pa, pi, self.fusion, self._thr(ba.thresholds), self._thr(bi.thresholds), sync)
+            score, thr = fused, self._thr(thresholds_of(self.fusion))
+        else: fused = inc = None; score, thr = pi, self._thr(bi.thresholds)
         op = {'image': bi.op_summary(), **({'audio': ba.op_summary()} if pa is not None else {})}
         return self._verdict(name, 'video', score, thr, audio_score=pa, image_score=pi, fused_score=fused, inconsistency=inc, av_sync=sync,
-                             face_found=any(found), n_windows=n_win, n_frames=len(keep), operating_point=op,
+                             face_found=any(found), n_windows=n_win, n_frames=len(keep), operating_point=op, speech_seconds=speech,
+                             explanation=text, drivers=drivers or {},
                              notes=notes + self._notes(bi) + (self._notes(ba) if pa is not None else []))
-    return self._safe(name, 'video', run)
+    return self._safe(name, 'video', run, errors)
 
 @patch
-def predict_file(self: Detector, path: str | Path # an audio, image or video file
+def predict_file(self: Detector, path: str | Path, # an audio, image or video file
+                 errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
                 ) -> Result:
     "Score one file, choosing the method by its extension."
+    from deepfake_nb.data import BadInputError
     kind = modality_of(path)
-    if kind == 'audio': return self.predict_audio(path)
-    if kind == 'image': return self.predict_image(path)
-    if kind == 'video': return self.predict_video(path)
+    if kind == 'audio': return self.predict_audio(path, errors=errors)
+    if kind == 'image': return self.predict_image(path, errors=errors)
+    if kind == 'video': return self.predict_video(path, errors=errors)
     exts = ' '.join(AUDIO_EXTS + IMAGE_EXTS + VIDEO_EXTS)
-    msg = f"{path}: file not found" if not Path(path).exists() else f"{path}: unsupported file type '{Path(path).suffix}' (known: {exts})"
-    return Result(str(path), None, error=msg, time_ms=0.0)
+    hint = ' (a text file of paths: use --list / expand_inputs(..., lists=True))' if Path(path).suffix.lower() in LIST_EXTS else ''
+    problem = "file not found" if not Path(path).exists() else f"unsupported file type '{Path(path).suffix}' (known: {exts}){hint}"
+    if errors == 'raise': raise BadInputError(path, problem)
+    return Result(str(path), None, error=f'{path}: {problem}', time_ms=0.0)
 
 # %% ../nbs/14_detector.ipynb #0dedfde0
 RESULT_FIELDS = [f for f in Result.__dataclass_fields__]
@@ -785,11 +959,11 @@ class ResultWriter:
 
 def _parse_cell(k: str, v: str) -> Any:
     "Decode one CSV cell back to its Python value."
-    if v == '': return [] if k == 'notes' else ({} if k == 'operating_point' else None)
-    if k in ('operating_point', 'notes'): return json.loads(v)
+    if v == '': return [] if k == 'notes' else ({} if k in ('operating_point', 'drivers') else None)
+    if k in ('operating_point', 'notes', 'drivers'): return json.loads(v)
     if k in ('face_found',): return v == 'True'
     if k in ('n_windows', 'n_frames'): return int(v)
-    if k in ('score', 'threshold', 'confidence', 'time_ms', 'audio_score', 'image_score', 'fused_score', 'inconsistency', 'av_sync'): return float(v)
+    if k in ('score', 'real_below', 'fake_above', 'confidence', 'time_ms', 'audio_score', 'image_score', 'fused_score', 'inconsistency', 'av_sync', 'speech_seconds'): return float(v)
     return v
 
 def read_results(path: str | Path # a .csv or .jsonl file written by `ResultWriter`
@@ -806,25 +980,35 @@ class PrepDataset(torch.utils.data.Dataset):
     def __init__(self, paths: Sequence[str], # input files
                  audio_cfg: Any = None, # audio branch config (None: audio files become error rows)
                  image_cfg: Any = None, # image branch config (None: image files become error rows)
-                 unavailable: dict | None = None # modality -> message when its model could not be loaded
+                 unavailable: dict | None = None, # modality -> message when its model could not be loaded
+                 vad: bool = True, # measure the speech in each clip (Silero VAD)
+                 no_face: str | None = 'abstain' # the face cropper's no-face rule (None: the config's)
                 ):
         self.paths, self.audio_cfg, self.image_cfg, self.unavailable = list(paths), audio_cfg, image_cfg, unavailable or {}
-        self._cropper = None
+        self.vad, self.no_face, self._cropper = vad, no_face, None
 
     def __len__(self) -> int: return len(self.paths)
 
     def __getitem__(self, i: int) -> dict:
         p = self.paths[i]; kind = modality_of(p)
-        item = dict(input=p, modality=kind, x=None, error=None, face_found=None, notes=[], prep_ms=0.0)
+        item = dict(input=p, modality=kind, x=None, error=None, face_found=None, notes=[], prep_ms=0.0, speech=None, abstain=None)
         t0 = time.perf_counter()
         try:
             if kind in self.unavailable: item['error'] = f"{p}: {self.unavailable[kind]}"
-            elif kind == 'audio': item['x'] = prep_audio(p, self.audio_cfg)
+            elif kind == 'audio':
+                sr = int(self.audio_cfg.audio.sample_rate)
+                wave = load_wave(p, self.audio_cfg)
+                if self.vad:
+                    item['speech'] = speech_seconds(wave, sr)
+                    if item['speech'] is None: item['notes'] = ['speech not checked (silero-vad is not installed)']
+                item['x'] = prep_audio(wave, self.audio_cfg, sr)
             elif kind == 'image':
                 if self._cropper is None:
                     from deepfake_nb.faces import FaceCropper
-                    self._cropper = FaceCropper(self.image_cfg)
+                    self._cropper = FaceCropper(self.image_cfg, no_face=self.no_face)
                 item['x'], item['face_found'], item['notes'] = prep_image(p, self.image_cfg, self._cropper)
+                if not item['face_found'] and self._cropper.no_face == 'abstain' and self._cropper.detector != 'none': item['abstain'] = 'no face found'
+
         except Exception as e: item['error'] = _error_message(e, p)
         item['prep_ms'] = (time.perf_counter() - t0)*1000
         return item
@@ -836,8 +1020,13 @@ def _collate_list(batch: list) -> list: return batch
 def _score_items(self: Detector, items: list[dict]) -> list[Result]:
     "Score a batch of preprocessed items (audio windows and image crops batched per modality)."
     out: dict[int, Result] = {}
+    for i, it in enumerate(items):
+        if it['error'] is None and it['modality'] == 'audio' and it['speech'] is not None and it['speech'] < self.min_speech: it['abstain'] = 'no speech found'
+        if it['error'] is None and it.get('abstain'):
+            out[i] = Result(it['input'], it['modality'], 'abstain', reason=it['abstain'], time_ms=it['prep_ms'], speech_seconds=it['speech'],
+                            face_found=it['face_found'], notes=list(it['notes']) if it['modality'] == 'audio' else [])
     for kind in ('audio', 'image'):
-        idx = [i for i, it in enumerate(items) if it['modality'] == kind and it['error'] is None and it['x'] is not None]
+        idx = [i for i, it in enumerate(items) if it['modality'] == kind and it['error'] is None and it['x'] is not None and i not in out]
         if not idx: continue
         b = self.branch(kind)
         t0 = time.perf_counter()
@@ -850,16 +1039,16 @@ def _score_items(self: Detector, items: list[dict]) -> list[Result]:
         for j, i in enumerate(idx):
             p = float(b.calibrate(np.array([logits[pos[j]:pos[j + 1]].mean()]))[0])
             it = items[i]
-            kw = dict(audio_score=p, n_windows=len(it['x'])) if kind == 'audio' else dict(image_score=p, face_found=it['face_found'])
-            out[i] = self._verdict(it['input'], kind, p, self._thr(b.threshold), operating_point={kind: b.op_summary()},
+            kw = dict(audio_score=p, n_windows=len(it['x']), speech_seconds=it['speech']) if kind == 'audio' else dict(image_score=p, face_found=it['face_found'])
+            out[i] = self._verdict(it['input'], kind, p, self._thr(b.thresholds), operating_point={kind: b.op_summary()},
                                    notes=list(it['notes']) + self._notes(b), **kw)
             out[i].time_ms = it['prep_ms'] + share
     res = []
     for i, it in enumerate(items):
         if i in out: res.append(out[i])
-        elif it['modality'] == 'video' and it['error'] is None: res.append(self.predict_video(it['input']))
+        elif it['modality'] == 'video' and it['error'] is None: res.append(self.predict_video(it['input'], errors='result'))
         elif it['error'] is not None: res.append(Result(it['input'], it['modality'], error=it['error'], time_ms=it['prep_ms']))
-        else: res.append(self.predict_file(it['input']))
+        else: res.append(self.predict_file(it['input'], errors='result'))
     return res
 
 @patch
@@ -868,11 +1057,12 @@ def predict_batch(self: Detector, paths: str | Path | Sequence, # files, folders
                   workers: int = 2, # DataLoader worker processes for decoding and cropping (0: in this process)
                   batch_size: int = 16, # files per model batch
                   shard: str | tuple | None = None, # 'i/N' or 'auto' (RANK/WORLD_SIZE): score only this deterministic slice
-                  progress: bool = True # show a tqdm progress bar (on stderr)
+                  progress: bool = True, # show a tqdm progress bar (on stderr)
+                  lists: bool = False # read text files among `paths` as lists of paths (one per line)
                  ) -> list[Result]:
     "Score many files; a bad file becomes an error row and the run goes on."
     from tqdm.auto import tqdm
-    paths = expand_inputs([paths] if isinstance(paths, (str, Path)) else paths)
+    paths = expand_inputs([paths] if isinstance(paths, (str, Path)) else paths, lists=lists)
     if shard is not None: paths = shard_paths(paths, shard)
     kinds = {modality_of(p) for p in paths}
     cfgs, unavailable = {}, {}
@@ -881,7 +1071,7 @@ def predict_batch(self: Detector, paths: str | Path | Sequence, # files, folders
             try: cfgs[kind] = self.branch(kind).cfg
             except Exception as e: unavailable[kind] = f'{kind} model unavailable ({_error_message(e, "checkpoint")})'
     if 'image' in cfgs: self.cropper  # build once here so config errors surface before the workers start
-    ds = PrepDataset(paths, cfgs.get('audio'), cfgs.get('image'), unavailable)
+    ds = PrepDataset(paths, cfgs.get('audio'), cfgs.get('image'), unavailable, vad=self.vad, no_face=self.no_face)
     dl = torch.utils.data.DataLoader(ds, batch_size=batch_size, num_workers=workers if len(paths) > 1 else 0, collate_fn=_collate_list)
     results, writer = [], ResultWriter(out) if out is not None else None
     try:

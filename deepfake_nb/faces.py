@@ -159,7 +159,7 @@ class FaceCropper:
                  detector: str | None = None, # override cfg.image.face_detector: dlib | haar | none
                  size: int | None = None, # override cfg.image.image_size
                  margin: float | None = None, # override cfg.image.face_margin
-                 no_face: str | None = None, # override cfg.image.no_face: center_crop | error
+                 no_face: str | None = None, # override cfg.image.no_face: abstain | center_crop | error
                  crop_mode: str | None = None, # override cfg.image.face_crop: aligned | native
                  native_range: tuple[float, float] | None = None, # override cfg.image.native_range: size/side ratios cut as native windows
                  max_side: int = 640, # shrink larger images to this side for detection only
@@ -176,8 +176,8 @@ class FaceCropper:
         self.native_range = tuple(float(v) for v in (native_range or c.get('native_range', (2/3, 3/2))))
         if len(self.native_range) != 2 or not 0 < self.native_range[0] <= 1 <= self.native_range[1]:
             raise ValueError(f"image.native_range must be [low, high] with 0 < low <= 1 <= high, got {list(self.native_range)}")
-        if self.no_face not in ('center_crop', 'error'):
-            raise ValueError(f"image.no_face must be center_crop or error, got {self.no_face!r}")
+        if self.no_face not in ('abstain', 'center_crop', 'error'):
+            raise ValueError(f"image.no_face must be abstain, center_crop or error, got {self.no_face!r}")
         if self.crop_mode not in ('aligned', 'native'):
             raise ValueError(f"image.face_crop must be aligned or native, got {self.crop_mode!r}")
         if self.detector == 'dlib': self.backend = DlibBackend()
@@ -208,7 +208,7 @@ class FaceCropper:
         native = self.crop_mode == 'native'
         face = self._largest(rgb, landmarks=not native)  # a native window needs only the box
         if face is None:
-            if self.no_face == 'error' and self.backend is not None: raise BadInputError(source, "no face found (set image.no_face: center_crop to score the centre instead)")
+            if self.no_face == 'error' and self.backend is not None: raise BadInputError(source, "no face found (set image.no_face: center_crop to score the centre instead)")  # abstain: the centre crop is returned with found=False and the Detector abstains
             return FaceCrop(Image.fromarray(center_square(rgb, self.size)), None, None, self.backend is None, 0.0)
         (x0, y0, x1, y1), pts = face
         center = ((x0 + x1)/2, (y0 + y1)/2)

@@ -536,14 +536,28 @@ def make_datasets(modality: str, # 'audio' or 'image'
 # %% ../nbs/12_train.ipynb #20b42507
 def operating_point(probs: np.ndarray, # calibrated probability of fake per validation item
                     labels: np.ndarray, # 0 real / 1 fake
-                    split: str = 'val' # where the point was chosen
+                    split: str = 'val', # where the point was chosen
+                    miss_target: float = 0.05, # fakes allowed below `real_below` (called real) on validation
+                    false_alarm_target: float = 0.05 # reals allowed at or above `fake_above` (called fake) on validation
                    ) -> dict:
-    "EER threshold on calibrated scores, with FAR, FRR, precision and recall at it."
+    "EER threshold on calibrated scores with FAR/FRR/precision/recall there, and the two thresholds of the three-outcome rule."
     from deepfake_nb.metrics import binary_metrics
+    probs, labels = np.asarray(probs, dtype=np.float64), np.asarray(labels).astype(int)
     eer, thr = compute_eer(probs, labels)
     m = binary_metrics(probs, labels, threshold=thr)
+    fakes, reals = np.sort(probs[labels == 1]), np.sort(probs[labels == 0])
+    lo = float(fakes[int(np.floor(miss_target*len(fakes)))]) if len(fakes) else float(thr)  # at most miss_target of the fakes lie below it
+    hi = float(reals[min(len(reals) - 1, int(np.ceil((1 - false_alarm_target)*len(reals))))]) if len(reals) else float(thr)  # about false_alarm_target of the reals at or above it
+    hi = float(np.nextafter(hi, 1.0)) if len(reals) else hi  # strictly above that real
+    if lo > hi: lo = hi = float(np.clip(thr, hi, lo))  # the classes separate at both targets: one threshold
+    lo, hi = min(lo, 0.5), max(hi, 0.5)  # a verdict is never less than 50 % confident
+    miss = float((fakes < lo).mean()) if len(fakes) else 0.0
+    fa = float((reals >= hi).mean()) if len(reals) else 0.0
+    unc = float(((probs >= lo) & (probs < hi)).mean()) if len(probs) else 0.0
     return {'threshold': float(thr), 'far': m['far'], 'frr': m['frr'], 'precision': m['precision'],
-            'recall': m['recall'], 'eer': float(eer), 'split': split}
+            'recall': m['recall'], 'eer': float(eer), 'split': split,
+            'real_below': lo, 'fake_above': hi, 'miss_target': float(miss_target), 'false_alarm_target': float(false_alarm_target),
+            'miss_rate': miss, 'false_alarm_rate': fa, 'uncertain_rate': unc}
 
 def model_card(modality: str, cfg, metrics: dict, op: dict, calibration: dict, command: str = '') -> str:
     "Markdown model card of a trained checkpoint."
@@ -561,6 +575,7 @@ def model_card(modality: str, cfg, metrics: dict, op: dict, calibration: dict, c
              '| metric | value |', '|---|---|']
     lines += [f'| {k} | {fmt(v[k])} |' for k in ('eer', 'auc', 'accuracy', 'balanced_accuracy', 'ece', 'min_tdcf', 'n_real', 'n_fake') if k in v]
     lines += ['', f'Operating point (EER threshold on calibrated validation scores): threshold {op["threshold"]:.4f}, FAR {op["far"]:.4f}, FRR {op["frr"]:.4f}, precision {op["precision"]:.4f}, recall {op["recall"]:.4f}.', '',
+              *([f'Verdict rule: real when P(fake) < {op["real_below"]:.4f}, fake when P(fake) >= {op["fake_above"]:.4f}, uncertain in between (validation: {op.get("miss_rate", float("nan")):.1%} of fakes called real, {op.get("false_alarm_rate", float("nan")):.1%} of reals called fake, {op.get("uncertain_rate", float("nan")):.1%} uncertain; targets {op.get("miss_target", 0):.0%} / {op.get("false_alarm_target", 0):.0%}).', ''] if 'real_below' in op else []),
               '## Limitations', '',
               '* Trained on a small developer set; expect lower accuracy on unseen generators, codecs, languages and capture conditions.',
               '* Test-split and held-out figures come from `deepfake-evaluate`, not from this card.',

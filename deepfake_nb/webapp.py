@@ -62,6 +62,7 @@ class AudioExplanation:
     saliency: np.ndarray          # |d logit / d wave|, smoothed, scaled to [0, 1], length T
     spec: np.ndarray | None       # the model's log-mel image [F, frames] on the clip's time axis (None: no front-end)
     spec_saliency: np.ndarray | None  # |d logit / d log-mel| [F, frames] scaled to [0, 1] (NaN where no window looked)
+    mel_bands: int | None = None  # rows of `spec` that are log-mel bands; the rows above are LFCC coefficients (None: all mel)
 
 def _spec_module(model: nn.Module) -> nn.Module | None:
     "The model's spectral front-end (`spec` with a `hop`) or, for an `Ensemble`, its first member's that has one."
@@ -119,7 +120,9 @@ def explain_audio(model: nn.Module, # audio detector: forward(wave [B, T]) -> lo
         g = _paste_frames(grads[1][:, 0].abs().cpu().numpy(), idx, hop, n_cols)
         g = gaussian_filter(np.nan_to_num(g), (1.0, 2.0)) + np.where(np.isnan(g), np.nan, 0.0)
         spec_sal = np.clip(g / max(float(np.nanpercentile(g, 99)), 1e-12), 0, 1)
-    return AudioExplanation(w, int(a.sample_rate), float(logit.detach()), sal, spec, spec_sal)
+    n_mel = int(cfg.audio_model.get('n_mels', 0) or 0)
+    mel_bands = n_mel if spec is not None and 0 < n_mel < spec.shape[0] else None
+    return AudioExplanation(w, int(a.sample_rate), float(logit.detach()), sal, spec, spec_sal, mel_bands)
 
 # %% ../nbs/17_webapp.ipynb #a67c085d
 def to_chw(img: np.ndarray # RGB image [H, W, 3], uint8 or float in [0, 1]
@@ -157,7 +160,8 @@ def audio_figure(wave: np.ndarray, # mono waveform [T] as the model sees it
                  saliency: np.ndarray | None = None, # |d logit / d wave| in [0, 1], length T (None: not drawn)
                  spec: np.ndarray | None = None, # the model's log-mel image [F, frames] (None: a plain STFT spectrogram)
                  spec_saliency: np.ndarray | None = None, # |d logit / d log-mel| [F, frames] in [0, 1] (None: not drawn)
-                 title: str = '' # figure title
+                 title: str = '', # figure title
+                 mel_bands: int | None = None # rows of `spec` that are log-mel bands, LFCC above (drawn as a labelled boundary)
                 ) -> Figure:
     "Waveform, gradient heat strip, spectrogram and spectrogram heat map of one clip on a shared time axis."
     wave = np.asarray(wave, dtype=np.float32)
@@ -184,13 +188,19 @@ def audio_figure(wave: np.ndarray, # mono waveform [T] as the model sees it
         ax.set_ylabel('Hz')
     else:
         ax.imshow(spec, aspect='auto', origin='lower', cmap='magma', extent=(0, dur, 0, spec.shape[0]), interpolation='nearest')
-        ax.set_ylabel('band (mel, LFCC)', fontsize=8)
+        ax.set_ylabel('band' if mel_bands else 'log-mel band', fontsize=8)
     if spec_saliency is not None:
         ax = axs['ssal']
         if spec is not None: ax.imshow(spec, aspect='auto', origin='lower', cmap='gray', extent=(0, dur, 0, spec.shape[0]), interpolation='nearest')
         ax.imshow(np.ma.masked_invalid(spec_saliency), aspect='auto', origin='lower', cmap='jet', alpha=0.55, vmin=0, vmax=1,
                   extent=(0, dur, 0, spec_saliency.shape[0]), interpolation='bilinear')
         ax.set_ylabel('|dlogit/dlog-mel|', fontsize=7)
+    if spec is not None and mel_bands:  # the model's image stacks two feature kinds: say where one ends
+        for r in ('spec', 'ssal'):
+            if r not in axs: continue
+            axs[r].axhline(mel_bands, color='white', linewidth=1.0, linestyle='--')
+            axs[r].text(1.005, mel_bands/2/spec.shape[0], f'log-mel\n0-{mel_bands - 1}', transform=axs[r].transAxes, fontsize=7, va='center')
+            axs[r].text(1.005, (mel_bands + spec.shape[0])/2/spec.shape[0], f'LFCC\n{mel_bands}-{spec.shape[0] - 1}', transform=axs[r].transAxes, fontsize=7, va='center')
     axs[rows[-1]].set_xlabel('seconds'); axs[rows[-1]].set_xlim(0, dur)
     if title: fig.suptitle(title, fontsize=10)
     return fig
@@ -199,7 +209,7 @@ def explanation_figure(ex: AudioExplanation, # from `explain_audio`
                        title: str = '' # figure title
                       ) -> Figure:
     "`audio_figure` of everything an `AudioExplanation` holds."
-    return audio_figure(ex.wave, ex.sample_rate, ex.saliency, ex.spec, ex.spec_saliency, title)
+    return audio_figure(ex.wave, ex.sample_rate, ex.saliency, ex.spec, ex.spec_saliency, title, ex.mel_bands)
 
 # %% ../nbs/17_webapp.ipynb #161c34fd
 def face_figure(crop: np.ndarray, # aligned face crop [H, W, 3], uint8 or float in [0, 1]
@@ -271,7 +281,8 @@ def _fmt(v: Any, # a number or None
     "A number formatted with `spec`, or an em dash when absent."
     return '—' if v is None else format(float(v), spec)
 
-_RED, _GREEN = '#b91c1c', '#15803d'
+_RED, _GREEN, _AMBER, _GREY = '#b91c1c', '#15803d', '#b45309', '#4b5563'
+_COLORS = {'fake': _RED, 'real': _GREEN, 'uncertain': _AMBER, 'abstain': _GREY}
 
 def result_html(res: Any, # a `Result` from the detector (prediction, score, confidence, threshold, ... fields)
                 names: Sequence[str] = (), # the uploaded file names, shown under the verdict
@@ -279,26 +290,36 @@ def result_html(res: Any, # a `Result` from the detector (prediction, score, con
                ) -> str:
     "The verdict, score, confidence bar and per-modality scores of `res` as an HTML block."
     pred = str(getattr(res, 'prediction', '')).lower()
-    color = _RED if pred == 'fake' else _GREEN
+    color = _COLORS.get(pred, _GREEN)
     conf = getattr(res, 'confidence', None)
     pct = 0.0 if conf is None else float(np.clip(conf, 0, 1)) * 100
-    rows = [('audio score', _fmt(getattr(res, 'audio_score', None))), ('face score', _fmt(getattr(res, 'image_score', None))),
-            ('fused score', _fmt(getattr(res, 'fused_score', None))), ('audio/face inconsistency', _fmt(getattr(res, 'inconsistency', None))),
-            ('decision threshold', _fmt(getattr(res, 'threshold', None))), ('inference time', _fmt(getattr(res, 'time_ms', None), '.0f') + ' ms')]
-    table = ''.join(f'<tr><td style="padding:2px 16px 2px 0;color:#555;border:none">{k}</td><td style="font-family:monospace;border:none;text-align:right" id="row-{k.split()[0].replace("/", "-")}">{v}</td></tr>'
-                    for k, v in rows)
+    lo, hi = getattr(res, 'real_below', None), getattr(res, 'fake_above', None)
     files = ', '.join(html.escape(str(n)) for n in names)
-    return (f'<div id="df-result" data-prediction="{html.escape(pred)}" style="padding:8px 4px">'
-            f'<div id="verdict" style="font-size:34px;font-weight:800;letter-spacing:1px;color:{color}">{html.escape(pred.upper())}</div>'
-            f'<div style="margin:4px 0">probability fake: <b id="score" style="font-family:monospace">{_fmt(getattr(res, "score", None))}</b>'
-            f' <span style="color:#555">(decided {html.escape(pred)} at threshold {_fmt(getattr(res, "threshold", None))})</span></div>'
-            f'<div style="margin:8px 0 2px 0">calibrated confidence in this verdict: <b id="confidence">{pct:.0f}%</b></div>'
-            f'<div role="meter" aria-valuenow="{pct:.0f}" aria-valuemin="0" aria-valuemax="100" style="background:#e5e7eb;border-radius:6px;height:18px;max-width:480px">'
-            f'<div style="width:{pct:.1f}%;height:100%;background:{color};border-radius:6px"></div></div>'
-            f'<table style="margin-top:10px;border-collapse:collapse">{table}</table>'
-            + (f'<div style="margin-top:6px;color:#555">scored: {files}</div>' if files else '')
+    head = (f'<div id="df-result" data-prediction="{html.escape(pred)}" style="padding:8px 4px">'
+            f'<div id="verdict" style="font-size:34px;font-weight:800;letter-spacing:1px;color:{color}">{html.escape(pred.upper())}</div>')
+    tail = ((f'<div style="margin-top:6px;color:#555">scored: {files}</div>' if files else '')
             + ''.join(f'<div class="df-note" style="color:#92400e">note: {html.escape(str(n))}</div>' for n in list(getattr(res, 'notes', None) or []) + list(notes))
             + '</div>')
+    if pred == 'abstain':  # out of scope: no score, no confidence, the reason
+        return (head + f'<div id="reason" style="margin:4px 0;font-size:17px">{html.escape(str(getattr(res, "reason", "") or ""))}: '
+                f'this input is outside what the detectors judge, so there is no verdict.</div>' + tail)
+    rows = [('audio score', _fmt(getattr(res, 'audio_score', None))), ('face score', _fmt(getattr(res, 'image_score', None))),
+            ('fused score', _fmt(getattr(res, 'fused_score', None))), ('audio/face inconsistency', _fmt(getattr(res, 'inconsistency', None))),
+            ('real below', _fmt(lo)), ('fake at or above', _fmt(hi)), ('inference time', _fmt(getattr(res, 'time_ms', None), '.0f') + ' ms')]
+    rows = [(k, v) for k, v in rows if v != '—' or k in ('real below', 'fake at or above')]
+    table = ''.join(f'<tr><td style="padding:2px 16px 2px 0;color:#555;border:none">{k}</td><td style="font-family:monospace;border:none;text-align:right" id="row-{k.split()[0].replace("/", "-")}">{v}</td></tr>'
+                    for k, v in rows)
+    rule = (f'between the thresholds {_fmt(lo)} and {_fmt(hi)}: the score does not separate real from fake here' if pred == 'uncertain'
+            else f'real below {_fmt(lo)}, fake at or above {_fmt(hi)}')
+    conf_html = ('<div style="margin:8px 0 2px 0">calibrated confidence in this verdict: <b id="confidence">—</b> (no verdict)</div>' if pred == 'uncertain' else
+                 f'<div style="margin:8px 0 2px 0">calibrated confidence in this verdict: <b id="confidence">{pct:.0f}%</b></div>'
+                 f'<div role="meter" aria-valuenow="{pct:.0f}" aria-valuemin="0" aria-valuemax="100" style="background:#e5e7eb;border-radius:6px;height:18px;max-width:480px">'
+                 f'<div style="width:{pct:.1f}%;height:100%;background:{color};border-radius:6px"></div></div>')
+    why = getattr(res, 'explanation', None)
+    return (head + f'<div style="margin:4px 0">probability fake: <b id="score" style="font-family:monospace">{_fmt(getattr(res, "score", None))}</b>'
+            f' <span style="color:#555">({rule})</span></div>' + conf_html
+            + (f'<div id="why" style="margin-top:8px"><b>What drove it:</b> {html.escape(why)}</div>' if why else '')
+            + f'<table style="margin-top:10px;border-collapse:collapse">{table}</table>' + tail)
 
 def error_html(message: str # what went wrong, in words (no traceback)
               ) -> str:
@@ -381,20 +402,20 @@ def score_uploads(detector: Any, # a `deepfake_nb.detector.Detector`
     if 'video' in paths and len(paths) > 1:
         return error_html('Score a video on its own, or a voice clip and/or a face image without a video.'), None, None
     try:
-        if video: res = detector.predict_video(video)
-        elif audio and image: res = detector.predict(audio=audio, image=image)
-        elif audio: res = detector.predict_audio(audio)
-        else: res = detector.predict_image(image)
+        if video: res = detector.predict_video(video, errors='result')
+        elif audio and image: res = detector.predict(audio=audio, image=image, errors='result')
+        elif audio: res = detector.predict_audio(audio, errors='result')
+        else: res = detector.predict_image(image, errors='result')
     except Exception as e:
         log.exception('scoring failed for %s', paths)
         return error_html(_readable(f'{type(e).__name__}: {e}'.splitlines()[0], paths)), None, None
     if getattr(res, 'error', None): return error_html(_readable(str(res.error), paths)), None, None
     afig = ffig = None; notes = []
-    if explain:
+    if explain and getattr(res, 'prediction', None) != 'abstain':
         try:
             if video: afig, ffig = explain_video_file(detector, video)
-            if audio: afig = explain_audio_file(detector, audio)
-            if image: ffig = explain_image_file(detector, image)
+            if audio: afig = explain_audio_file(detector, audio, 'Voice: waveform, spectrogram and what drove the score')
+            if image: ffig = explain_image_file(detector, image, 'Face: aligned crop and what drove the score')
             if afig is None and ffig is None: notes.append('no heat maps: the models run through ONNX (no gradients)')
         except Exception as e:
             log.exception('explanation failed for %s', paths)
@@ -431,23 +452,25 @@ def make_app(detector: Any, # a `deepfake_nb.detector.Detector` (or anything wit
              explain: bool = True # draw gradient heat maps
             ) -> gr.Blocks:
     "The web page (not launched): uploads, Score button, verdict, confidence bar and pictures."
+    from deepfake_nb.data import AUDIO_EXTS, IMAGE_EXTS
+    from deepfake_nb.detector import VIDEO_EXTS
     upload_dir = private_upload_dir(upload_dir)
     with gr.Blocks(title='deepfake_nb: is it fake?', analytics_enabled=False, delete_cache=(600, 600)) as app:
         gr.Markdown(INTRO.format(mb=max_file_size_mb))
         with gr.Row():
-            a_in = gr.File(label='Voice clip (wav, flac, ogg, mp3)', elem_id='audio-input', height=140)
-            i_in = gr.File(label='Face image (jpg, png, bmp, webp)', elem_id='image-input', height=140)
-            v_in = gr.File(label='Video (mp4, mov, avi, mkv, webm)', elem_id='video-input', height=140)
+            a_in = gr.File(label='Voice clip (wav, flac, ogg, mp3)', elem_id='audio-input', height=140, file_types=list(AUDIO_EXTS))
+            i_in = gr.File(label='Face image (jpg, png, bmp, webp)', elem_id='image-input', height=140, file_types=list(IMAGE_EXTS))
+            v_in = gr.File(label='Video (mp4, mov, avi, mkv, webm)', elem_id='video-input', height=140, file_types=list(VIDEO_EXTS))
         score = gr.Button('Score', variant='primary', elem_id='score-button')
         with gr.Row(equal_height=False):
             result = gr.HTML(elem_id='result', apply_default_css=False, js_on_load=None)
-            f_plot = gr.Plot(label='Face: aligned crop and what drove the score', elem_id='face-plot', format='png')
-        a_plot = gr.Plot(label='Voice: waveform, spectrogram and what drove the score', elem_id='audio-plot', format='png')
+            f_plot = gr.Plot(label='Face: aligned crop and what drove the score', elem_id='face-plot', format='png', show_label=False, visible=False)
+        a_plot = gr.Plot(label='Voice: waveform, spectrogram and what drove the score', elem_id='audio-plot', format='png', show_label=False, visible=False)
         gr.Markdown(HEATMAP_NOTE)
 
         def run(audio, image, video):
             h, af, ff = score_and_discard(detector, audio, image, video, upload_dir, explain=explain)
-            return h, af, ff, None, None, None
+            return h, gr.update(value=af, visible=af is not None), gr.update(value=ff, visible=ff is not None), None, None, None
 
         score.click(run, [a_in, i_in, v_in], [result, a_plot, f_plot, a_in, i_in, v_in], concurrency_limit=1, show_progress='full')
     app.upload_dir, app.max_file_size_mb = upload_dir, max_file_size_mb
@@ -557,7 +580,7 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
                        error=text('#result #error-message'), text=page.inner_text('#result'))
             if screenshot:
                 for slot, f in (('audio', audio or video), ('face', image or video)):
-                    if f and out['error'] is None: page.locator(f'#{slot}-plot img').first.wait_for(timeout=ms)
+                    if f and out['error'] is None and out['verdict'] != 'ABSTAIN': page.locator(f'#{slot}-plot img').first.wait_for(timeout=ms)
                 page.wait_for_timeout(500)
                 Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=True)

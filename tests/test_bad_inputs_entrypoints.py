@@ -69,7 +69,7 @@ def det(tiny):
 def _video(d: Path) -> Path:
     "A valid 1 s MP4 (still face image + audio track)."
     from deepfake_nb.detector import make_test_video
-    return make_test_video(d / 'good.mp4', SAMPLES / 'image_real_i01eaa6e49e5d.jpg', SAMPLES / 'audio_real_a0400f75f8dfb_00.flac',
+    return make_test_video(d / 'good.mp4', SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg', SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac',
                            seconds=1.0, fps=5, size=64)
 
 
@@ -107,7 +107,7 @@ def media(tmp_path_factory):
 @pytest.fixture(scope='module')
 def goods():
     "Valid inputs that must still be scored next to the bad ones."
-    return [str(SAMPLES / 'audio_real_a0400f75f8dfb_00.flac'), str(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')]
+    return [str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac'), str(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')]
 
 
 @pytest.fixture(scope='module')
@@ -161,10 +161,12 @@ def _check_result(r, name: str, expect: str) -> str:
         assert r.score is None and r.prediction is None
         return 'clear error'
     assert expect != 'error', f'{name}: expected an error, got a verdict {r.to_dict()}'
-    assert 0.0 <= r.score <= 1.0 and np.isfinite(r.score) and r.prediction in ('real', 'fake')
-    if expect == 'noface':
-        assert r.face_found is False and any('no face found' in n for n in r.notes), r.to_dict()
-        return 'scored, face_found=False + note (centre crop)'
+    if r.prediction == 'abstain':  # out of scope (no speech / no face): no verdict, a reason
+        assert r.score is None and r.confidence is None and r.reason in ('no speech found', 'no face found'), r.to_dict()
+        if expect == 'noface': assert r.reason == 'no face found' and r.face_found is False
+        return f'abstains: {r.reason}'
+    assert expect != 'noface', f'{name}: an image without a face must abstain, got {r.to_dict()}'
+    assert 0.0 <= r.score <= 1.0 and np.isfinite(r.score) and r.prediction in ('real', 'uncertain', 'fake')
     return 'scored (enough of the file survives)'
 
 
@@ -172,21 +174,26 @@ def _check_result(r, name: str, expect: str) -> str:
 
 def test_detector_catalogue(det, media):
     for path, klass, expect in media:
-        r = det.predict_file(path)
+        r = det.predict_file(path, errors='result')
         record('Detector API', klass, _check_result(r, path, expect))
+        if r.error is not None:  # a single-file call without errors='result' raises the same message
+            with pytest.raises(BadInputError) as e: det.predict_file(path)
+            assert str(e.value) == r.error
 
 
 def test_detector_no_face_fallback_and_strict(det, tiny, media):
-    "Default config: a face-less image is scored from the centre crop and the Result says so; image.no_face=error refuses it."
+    "Default: a face-less image gets no verdict ('no face found'); no_face='center_crop' scores the centre and says so; image.no_face=error refuses it."
     from deepfake_nb.detector import Detector
     path = next(p for p, k, _ in media if k == 'image without a face')
     r = det.predict_image(path)
-    assert r.error is None and r.face_found is False and 'no face found: center crop used' in r.notes
-    strict = Detector.from_pretrained(audio_checkpoint=tiny['audio'], image_checkpoint=tiny['image_noface_error'])
-    r = strict.predict_image(path)
+    assert (r.error, r.prediction, r.reason, r.face_found) == (None, 'abstain', 'no face found', False)
+    r = Detector.from_pretrained(audio_checkpoint=tiny['audio'], image_checkpoint=tiny['image'], no_face='center_crop').predict_image(path)
+    assert r.error is None and r.face_found is False and 'no face found: center crop used' in r.notes and r.score is not None
+    strict = Detector.from_pretrained(audio_checkpoint=tiny['audio'], image_checkpoint=tiny['image_noface_error'], no_face=None)
+    r = strict.predict_image(path, errors='result')
     _clear(r.error, path); assert 'no face found' in r.error
     record('Detector API', 'image without a face', 'image.no_face=error: clear error')
-    r = strict.predict_image(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')  # the control: a real face passes the strict setting
+    r = strict.predict_image(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')  # the control: a real face passes the strict setting
     assert r.error is None and r.face_found is True
 
 
@@ -195,8 +202,9 @@ def test_detector_no_face_fallback_and_strict(det, tiny, media):
     (np.r_[np.zeros(8000), np.inf].astype(np.float32), 'NaN or infinite'), (np.array([0.5], np.float32), 'shorter than'),
     (np.zeros((2, 3, 4), np.float32), 'shape')])
 def test_detector_audio_arrays(det, arr, what):
-    r = det.predict_audio(arr)
+    r = det.predict_audio(arr, sample_rate=16000, errors='result')
     _clear(r.error, '<array>'); assert what in r.error
+    with pytest.raises(BadInputError): det.predict_audio(arr, sample_rate=16000)
     record('Detector API', 'arrays (NaN/inf, empty, 1-sample, wrong shape)', 'clear error')
 
 
@@ -204,17 +212,18 @@ def test_detector_audio_arrays(det, arr, what):
     (np.zeros((1, 1, 3), np.uint8), 'too small'), (np.zeros((0, 0, 3), np.uint8), 'shape'), (np.zeros(5, np.uint8), 'shape'),
     (np.full((64, 64, 3), np.nan, np.float32), 'NaN or infinite'), (np.r_[np.zeros((63, 64, 3)), np.full((1, 64, 3), np.inf)], 'NaN or infinite')])
 def test_detector_image_arrays(det, arr, what):
-    r = det.predict_image(arr)
+    r = det.predict_image(arr, errors='result')
     _clear(r.error, '<image>'); assert what in r.error
+    with pytest.raises(BadInputError): det.predict_image(arr)
     record('Detector API', 'arrays (NaN/inf, empty, 1-sample, wrong shape)', 'clear error')
 
 
 def test_detector_pair_names_the_bad_half(det, media):
-    good_a, good_i = SAMPLES / 'audio_real_a0400f75f8dfb_00.flac', SAMPLES / 'image_real_i01eaa6e49e5d.jpg'
+    good_a, good_i = SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac', SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg'
     for path, klass, expect in media:
         if expect != 'error' or Path(path).suffix[1:] not in AUDIO + IMAGE: continue
         is_audio = Path(path).suffix[1:] in AUDIO
-        r = det.predict(audio=path, image=good_i) if is_audio else det.predict(audio=good_a, image=path)
+        r = det.predict(audio=path, image=good_i, errors='result') if is_audio else det.predict(audio=good_a, image=path, errors='result')
         assert r.error is not None and r.modality == 'multimodal'
         assert path in r.error and ('Traceback' not in r.error), r.error
         record('Detector API', klass, 'clear error (pair: names the bad half)')
@@ -227,7 +236,7 @@ def test_detector_pair_names_the_bad_half(det, media):
 def test_detector_random_bytes(det, data, ext):
     with tempfile.TemporaryDirectory() as d:
         p = str(write(Path(d), f'r.{ext}', data))
-        record('Detector API', 'random bytes (hypothesis)', _check_result(det.predict_file(p), p, 'either'))
+        record('Detector API', 'random bytes (hypothesis)', _check_result(det.predict_file(p, errors='result'), p, 'either'))
 
 
 @HYP
@@ -236,7 +245,7 @@ def test_detector_truncated(det, ext, frac):
     b = VALID_AUDIO.get(ext) or VALID_IMAGE[ext]
     with tempfile.TemporaryDirectory() as d:
         p = str(write(Path(d), f't.{ext}', b[:int(len(b) * frac)]))
-        record('Detector API', 'truncated file (hypothesis)', _check_result(det.predict_file(p), p, 'either'))
+        record('Detector API', 'truncated file (hypothesis)', _check_result(det.predict_file(p, errors='result'), p, 'either'))
 
 
 def test_detector_bad_checkpoints(evil, goods):
@@ -246,7 +255,7 @@ def test_detector_bad_checkpoints(evil, goods):
     audio_file = next(g for g in goods if g.endswith('.flac'))
     for ck, klass in ckpts:
         det = Detector.from_pretrained(audio_checkpoint=ck, image_checkpoint=ck)
-        rs = [det.predict_audio(audio_file)] + ([] if ck.endswith('image.safetensors') else [det.predict_image(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')])
+        rs = [det.predict_audio(audio_file, errors='result')] + ([] if ck.endswith('image.safetensors') else [det.predict_image(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg', errors='result')])
         for r in rs:
             assert r.error is not None and r.error.startswith(ck), r.error
             _clear(r.error, ck)
@@ -264,7 +273,7 @@ def test_batch_keeps_going_with_every_row(det, media, goods, tmp_path):
     rows = read_results(out)
     assert sorted(r['input'] for r in rows) == sorted(r.input for r in res) == sorted(paths)
     by = {r['input']: r for r in rows}
-    for g in goods: assert by[g]['error'] is None and 0 <= by[g]['score'] <= 1
+    for g in goods: assert by[g]['error'] is None and (by[g]['prediction'] == 'abstain' or 0 <= by[g]['score'] <= 1)
     for path, klass, expect in media:
         r = by[path]
         if r['error'] is not None: _clear(r['error'], path); assert expect != 'noface'
@@ -298,14 +307,14 @@ def test_cli_bad_files_json(tiny, media, goods):
     rows = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
     assert [r['input'] for r in rows] == files
     by = {r['input']: r for r in rows}
-    for g in goods: assert by[g]['error'] is None and 0 <= by[g]['score'] <= 1
+    for g in goods: assert by[g]['error'] is None and (by[g]['prediction'] == 'abstain' or 0 <= by[g]['score'] <= 1)
     for path, klass, expect in media:
         r = by[path]
         if r['error'] is not None: _clear(r['error'], path); assert expect != 'noface'
         else:
             assert expect != 'error', r
-            if expect == 'noface': assert r['face_found'] is False and any('no face found' in n for n in r['notes'])
-        record('CLI', klass, 'JSON error object naming the file' if r['error'] else 'scored')
+            if expect == 'noface': assert r['face_found'] is False and (r['prediction'], r['reason']) == ('abstain', 'no face found'), r
+        record('CLI', klass, 'JSON error object naming the file' if r['error'] else (f"abstains: {r['reason']}" if r['prediction'] == 'abstain' else 'scored'))
     n_err = sum(r['error'] is not None for r in rows)
     assert f'{len(rows)} inputs:' in p.stderr and f'{n_err} errors' in p.stderr
 
@@ -341,11 +350,11 @@ def test_cli_unreadable_list_file(tiny, tmp_path, capsys):
     ck = ['--audio-checkpoint', str(tiny['audio']), '--image-checkpoint', str(tiny['image'])]
     for extra in ([], ['--out', str(tmp_path / 'o.csv'), '--workers', '0']):
         capsys.readouterr()
-        assert detect_main([str(lst), '--json', '--quiet'] + ck + extra) == 2
+        assert detect_main(['--list', str(lst), '--json', '--quiet'] + ck + extra) == 2
         err = capsys.readouterr().err
         assert err.startswith(f'deepfake-detect: error: {lst}: ') and err.count('\n') == 1, err
         record('CLI', 'random bytes', 'list file (.txt) of junk: exit 2 + one-line error')
-    with pytest.raises(BadInputError) as e: Detector.from_pretrained(tiny['audio'], tiny['image']).predict_batch(lst, workers=0, progress=False)
+    with pytest.raises(BadInputError) as e: Detector.from_pretrained(tiny['audio'], tiny['image']).predict_batch(lst, workers=0, progress=False, lists=True)
     _clear(str(e.value), str(lst))
     record('batch scorer', 'random bytes', 'list file (.txt) of junk: BadInputError naming it')
 
@@ -549,7 +558,7 @@ def test_web_upload_catalogue(det, media):
 def test_web_upload_pairs_and_checkpoints(det, media, evil):
     from deepfake_nb.detector import Detector
     from deepfake_nb.webapp import _warm_up, score_uploads
-    good_a, good_i = str(SAMPLES / 'audio_real_a0400f75f8dfb_00.flac'), str(SAMPLES / 'image_real_i01eaa6e49e5d.jpg')
+    good_a, good_i = str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac'), str(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')
     bad_a = next(p for p, k, e in media if p.endswith('text.wav'))
     bad_i = next(p for p, k, e in media if p.endswith('huge.png'))
     assert _web_error(score_uploads(det, audio=bad_a, image=good_i)[0]).startswith('text.wav')

@@ -10,7 +10,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT/'samples'
-REQUIRED = {'input', 'modality', 'prediction', 'score', 'threshold', 'confidence', 'time_ms', 'error'}
+REQUIRED = {'input', 'modality', 'prediction', 'score', 'real_below', 'fake_above', 'confidence', 'time_ms', 'error', 'reason', 'explanation'}
+MEDIA = ('.flac', '.mp3', '.jpg', '.png')
+N_SAMPLES = sum(f.suffix in MEDIA for f in SAMPLES.iterdir())
+NOSCOPE = {'audio_noscope_tones.flac': 'no speech found', 'image_noscope_testpattern.png': 'no face found'}
 ENV = {**os.environ, 'PYTHONWARNINGS': 'ignore', 'OMP_NUM_THREADS': '1'}
 
 
@@ -57,15 +60,22 @@ def test_samples_folder_json(tiny):
     p = run(['samples/', '--json', '--quiet'] + ck)
     assert p.returncode == 0, p.stderr
     rows = json_lines(p.stdout)
-    files = sorted(f.name for f in SAMPLES.iterdir() if f.suffix in ('.flac', '.jpg'))
+    files = sorted(f.name for f in SAMPLES.iterdir() if f.suffix in MEDIA)
     assert sorted(Path(r['input']).name for r in rows) == files
     for r in rows:
         assert r['error'] is None
-        assert r['modality'] == ('audio' if r['input'].endswith('.flac') else 'image')
-        assert r['prediction'] in ('real', 'fake') and 0 <= r['score'] <= 1
-        assert r['prediction'] == ('fake' if r['score'] >= r['threshold'] else 'real')
-        assert r['confidence'] == pytest.approx(r['score'] if r['prediction'] == 'fake' else 1 - r['score'], abs=1e-5)
+        assert r['modality'] == ('audio' if r['input'].endswith(('.flac', '.mp3')) else 'image')
         assert r['time_ms'] > 0
+        name = Path(r['input']).name
+        if name in NOSCOPE:  # out of scope: no verdict, and why
+            assert (r['prediction'], r['reason'], r['score'], r['confidence']) == ('abstain', NOSCOPE[name], None, None), r
+            continue
+        assert r['prediction'] in ('real', 'uncertain', 'fake') and 0 <= r['score'] <= 1
+        assert r['real_below'] <= 0.5 <= r['fake_above']
+        want = 'fake' if r['score'] >= r['fake_above'] else ('real' if r['score'] < r['real_below'] else 'uncertain')
+        assert r['prediction'] == want, r
+        if want == 'uncertain': assert r['confidence'] is None
+        else: assert r['confidence'] >= 0.5 and r['confidence'] == pytest.approx(r['score'] if want == 'fake' else 1 - r['score'], abs=1e-5)
     assert 'Traceback' not in p.stderr
 
 
@@ -73,7 +83,7 @@ def test_detect_py_script(tiny):
     "`python detect.py` at the repository root and the installed `deepfake-detect` script, in fresh processes."
     _, ck = tiny
     for script in ('detect.py', 'console'):
-        p = run([SAMPLES/'audio_real_a0400f75f8dfb_00.flac', '--json'] + ck, script=script)
+        p = run([SAMPLES/'audio_dev_real_a01b1a2010118_00.flac', '--json'] + ck, script=script)
         assert p.returncode == 0, p.stderr
         (row,) = json_lines(p.stdout)
         assert row['modality'] == 'audio' and row['error'] is None
@@ -82,9 +92,9 @@ def test_detect_py_script(tiny):
 def test_human_output(tiny):
     "Without --json: one readable verdict per input, with the calibrated confidence and the timing."
     _, ck = tiny
-    p = run([SAMPLES/'image_fake_i054d6a964bc3.jpg'] + ck)
+    p = run([SAMPLES/'image_dev_fake_i054d6a964bc3.jpg'] + ck)
     assert p.returncode == 0, p.stderr
-    assert 'image_fake_i054d6a964bc3.jpg [image]' in p.stdout and 'confidence' in p.stdout and ' ms' in p.stdout
+    assert 'image_dev_fake_i054d6a964bc3.jpg [image]' in p.stdout and 'confidence' in p.stdout and ' ms' in p.stdout
 
 
 def test_corrupt_file_gives_error_object(tiny, tmp_path):
@@ -92,13 +102,15 @@ def test_corrupt_file_gives_error_object(tiny, tmp_path):
     _, ck = tiny
     bad = tmp_path/'corrupt.flac'; bad.write_bytes(b'\x00\x01garbage' * 50)
     bad_img = tmp_path/'corrupt.jpg'; bad_img.write_bytes(b'\xff\xd8\xff\xe0 truncated')
-    p = run([SAMPLES/'audio_fake_a02ce9932c69d_00.flac', bad, bad_img, SAMPLES/'image_real_i01eaa6e49e5d.jpg', '--json'] + ck)
+    p = run([SAMPLES/'audio_dev_fake_a02ce9932c69d_00.flac', bad, bad_img, SAMPLES/'image_dev_real_i01eaa6e49e5d.jpg', '--json'] + ck)
     assert p.returncode == 0, p.stderr
     assert 'Traceback' not in p.stderr + p.stdout
     rows = json_lines(p.stdout)
     assert [r['error'] is None for r in rows] == [True, False, False, True]
     assert rows[1]['error'].startswith(str(bad)) and rows[1]['prediction'] is None
     assert rows[2]['error'].startswith(str(bad_img))
+    h = run([bad] + ck)  # the human-readable error line names the path once
+    assert h.stdout.count(str(bad)) == 1 and h.stdout.startswith('ERROR ' + str(bad)), h.stdout
 
 
 def test_all_inputs_fail_exit_1(tiny, tmp_path):
@@ -113,18 +125,25 @@ def test_all_inputs_fail_exit_1(tiny, tmp_path):
 def test_multimodal_pair(tiny):
     "--audio x --image y gives one multimodal verdict with both scores, the fused score and the inconsistency."
     _, ck = tiny
-    p = run(['--audio', SAMPLES/'audio_real_a1885e748b84a_00.flac', '--image', SAMPLES/'image_real_i02adaa3422a9.jpg', '--json'] + ck)
+    p = run(['--audio', SAMPLES/'audio_dev_real_a01b1ba9dd379_00.flac', '--image', SAMPLES/'image_dev_real_i02adaa3422a9.jpg', '--json'] + ck)
     assert p.returncode == 0, p.stderr
     (r,) = json_lines(p.stdout)
     assert r['modality'] == 'multimodal' and r['error'] is None
     for k in ('audio_score', 'image_score', 'fused_score', 'inconsistency'): assert r[k] is not None and 0 <= r[k] <= 1
     assert r['score'] == r['fused_score']
+    assert r['explanation'].startswith(f"the voice scored {r['audio_score']:.2f} fake, the face {r['image_score']:.2f}"), r['explanation']
+    assert set(r['drivers']) == {'audio', 'image', 'inconsistency'} and r['drivers']['inconsistency']['value'] == pytest.approx(r['inconsistency'], abs=1e-5)
+    h = run(['--audio', SAMPLES/'audio_dev_real_a01b1a2010118_00.flac', '--image', SAMPLES/'image_dev_real_i02adaa3422a9.jpg'] + ck)
+    assert '    why: the voice scored' in h.stdout, h.stdout
+    # a pair whose image has no face: the voice alone decides, and the result says so
+    (r,) = json_lines(run(['--audio', SAMPLES/'audio_dev_real_a01b1a2010118_00.flac', '--image', SAMPLES/'image_noscope_testpattern.png', '--json'] + ck).stdout)
+    assert r['image_score'] is None and r['score'] == r['audio_score'] and any('voice alone' in n for n in r['notes']), r
 
 
 def test_video(tiny, tmp_path):
     "A clip built from a sample face and a sample speech clip: faces across frames + audio track, fused."
     from deepfake_nb.detector import make_test_video
-    clip = make_test_video(tmp_path/'clip.mp4', SAMPLES/'image_real_i01eaa6e49e5d.jpg', SAMPLES/'audio_fake_a02ce9932c69d_00.flac')
+    clip = make_test_video(tmp_path/'clip.mp4', SAMPLES/'image_dev_real_i01eaa6e49e5d.jpg', SAMPLES/'audio_dev_fake_a02ce9932c69d_00.flac')
     _, ck = tiny
     p = run(['--video', clip, '--json', '--frames', '8'] + ck)
     assert p.returncode == 0, p.stderr
@@ -144,13 +163,35 @@ def test_batch_csv_with_error_rows(tiny, tmp_path):
     bad = tmp_path/'broken.jpg'; bad.write_bytes(b'not an image')
     lst = tmp_path/'list.txt'; lst.write_text(f'{SAMPLES}\n{bad}\n')
     out = tmp_path/'scores.csv'
-    p = run([lst, '--out', out, '--workers', '2', '--quiet'] + ck)
+    p = run(['--list', lst, '--out', out, '--workers', '2'] + ck)
     assert p.returncode == 0, p.stderr
     rows = read_results(out)
-    assert len(rows) == 9
+    assert len(rows) == N_SAMPLES + 1
     errs = [r for r in rows if r['error']]
     assert len(errs) == 1 and errs[0]['input'] == str(bad)
-    assert all(r['prediction'] in ('real', 'fake') for r in rows if not r['error'])
+    assert all(r['prediction'] in ('real', 'uncertain', 'fake', 'abstain') for r in rows if not r['error'])
+    assert {Path(r['input']).name: r['reason'] for r in rows if r['prediction'] == 'abstain'} == NOSCOPE
+    assert f'{len(NOSCOPE)} abstained' in p.stderr and '1 errors' in p.stderr, p.stderr  # counted apart in the summary
+
+
+def test_text_file_is_not_a_path_list_by_default(tiny, tmp_path):
+    "A .txt given as an input is an unsupported file (no silent reading as paths); --list reads it."
+    _, ck = tiny
+    lst = tmp_path/'notes.txt'; lst.write_text(f'{SAMPLES/"image_dev_real_i01eaa6e49e5d.jpg"}\n')
+    p = run([lst, '--json'] + ck)
+    assert p.returncode == 1 and 'unsupported file type' in json_lines(p.stdout)[0]['error'] and '--list' in p.stdout
+    p = run(['--list', lst, '--json'] + ck)
+    assert p.returncode == 0 and json_lines(p.stdout)[0]['input'].endswith('image_dev_real_i01eaa6e49e5d.jpg')
+
+
+def test_center_crop_option_marks_the_verdict(tiny):
+    "--no-face center_crop judges a face-less image from its centre and says so; the default abstains."
+    _, ck = tiny
+    f = SAMPLES/'image_noscope_testpattern.png'
+    (r,) = json_lines(run([f, '--json'] + ck).stdout)
+    assert r['prediction'] == 'abstain' and r['reason'] == 'no face found'
+    (r,) = json_lines(run([f, '--json', '--no-face', 'center_crop'] + ck).stdout)
+    assert r['prediction'] in ('real', 'uncertain', 'fake') and r['face_found'] is False and any('no face found' in n for n in r['notes'])
 
 
 def test_shards_and_merge_keep_the_row_set(tiny, tmp_path):
@@ -167,7 +208,7 @@ def test_shards_and_merge_keep_the_row_set(tiny, tmp_path):
         assert p.returncode == 0, p.stderr
         parts.append(part)
     sets = [{r['input'] for r in read_results(f)} for f in parts]
-    assert sum(len(s) for s in sets) == len(set().union(*sets)) == 9
+    assert sum(len(s) for s in sets) == len(set().union(*sets)) == N_SAMPLES + 1
     merged = tmp_path/'merged.csv'
     p = run(['--merge', *parts, '--out', merged])
     assert p.returncode == 0, p.stderr
@@ -203,7 +244,7 @@ def test_onnx_runtime_matches_torch(tiny, tmp_path, monkeypatch):
     "--onnx (exporting into a cache folder on first use) gives the PyTorch scores; --int8 stays close."
     _, ck = tiny
     monkeypatch.setenv('DEEPFAKE_NB_CACHE', str(tmp_path/'cache'))
-    f = SAMPLES/'audio_fake_a16dc246d6adb_00.flac'
+    f = SAMPLES/'audio_dev_fake_a02ce9932c69d_00.flac'
     def score(extra):
         p = run([f, '--json'] + extra + ck)
         assert p.returncode == 0, p.stderr
@@ -222,5 +263,6 @@ def test_bundled_weights_score_samples():
     p = run(['samples/', '--json', '--quiet'])
     assert p.returncode == 0, p.stderr
     rows = json_lines(p.stdout)
-    assert len(rows) == 8 and all(r['error'] is None for r in rows)
-    assert all(r['threshold'] is not None and 0 <= r['score'] <= 1 for r in rows)
+    assert len(rows) == N_SAMPLES and all(r['error'] is None for r in rows)
+    assert all(r['fake_above'] is not None and 0 <= r['score'] <= 1 for r in rows if r['prediction'] != 'abstain')
+    assert {Path(r['input']).name for r in rows if r['prediction'] == 'abstain'} == set(NOSCOPE)

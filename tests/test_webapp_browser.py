@@ -16,8 +16,8 @@ from deepfake_nb.webapp import CHROMIUM, free_port, score_in_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / 'samples'
-CLIP = SAMPLES / 'audio_fake_a02ce9932c69d_00.flac'
-FACE = SAMPLES / 'image_real_i01eaa6e49e5d.jpg'
+CLIP = SAMPLES / 'audio_dev_fake_a02ce9932c69d_00.flac'
+FACE = SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg'
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f'{CHROMIUM} not found: install Debian chromium (apt-get install -y chromium); .ci/run does')
@@ -47,14 +47,19 @@ def server(tmp_path_factory):
     from deepfake_nb.detector import make_tiny_checkpoints
     tmp = tmp_path_factory.mktemp('webapp')
     ck = make_tiny_checkpoints(tmp / 'ckpt')
+    # the image model's operating point puts every score in the uncertain band, so the page shows that outcome too
+    from safetensors import safe_open
+    from safetensors.torch import load_file, save_file
+    with safe_open(str(ck['image']), framework='pt') as f: meta = dict(f.metadata())
+    meta['operating_point'] = '{"threshold": 0.5, "real_below": 0.0, "fake_above": 0.9999, "split": "test"}'
+    save_file(load_file(str(ck['image'])), str(ck['image']), metadata=meta)
     uploads, log = tmp / 'uploads', tmp / 'server.log'
     port = free_port()
     env = {**os.environ, 'GRADIO_ANALYTICS_ENABLED': 'False', 'NO_PROXY': '127.0.0.1,localhost', 'no_proxy': '127.0.0.1,localhost'}
     env.pop('GRADIO_TEMP_DIR', None)
     with open(log, 'w') as f:
         proc = subprocess.Popen(_command() + ['--port', str(port), '--max-file-size', '5', '--audio-checkpoint', str(ck['audio']),
-                                              '--image-checkpoint', str(ck['image']), '--upload-dir', str(uploads),
-                                              '--threshold', '0.5'],  # one threshold for every verdict (the bundled fusion.json has its own)
+                                              '--image-checkpoint', str(ck['image']), '--upload-dir', str(uploads)],
                                 stdout=f, stderr=subprocess.STDOUT, env=env, cwd=tmp, start_new_session=True)
     url = f'http://127.0.0.1:{port}'
     try:
@@ -75,11 +80,15 @@ def _leftovers(upload_dir: Path) -> list[Path]:
 def _check_verdict(out: dict) -> float:
     "Assert the page shows a verdict and a score in [0, 1]; return the score."
     assert out['error'] is None, out['text']
-    assert out['verdict'] in ('REAL', 'FAKE'), out['text']
+    assert out['verdict'] in ('REAL', 'UNCERTAIN', 'FAKE'), out['text']
     score = float(out['score'])
     assert 0.0 <= score <= 1.0
-    assert re.fullmatch(r'\d{1,3}%', out['confidence'])
-    assert (out['verdict'] == 'FAKE') == (score >= 0.5)   # the server runs with --threshold 0.5
+    lo = float(re.search(r'real below\s+([0-9.]+)', out['text']).group(1))
+    hi = float(re.search(r'fake at or above\s+([0-9.]+)', out['text']).group(1))
+    want = 'FAKE' if score >= hi else ('REAL' if score < lo else 'UNCERTAIN')
+    assert out['verdict'] == want, out['text']   # the verdict follows the two thresholds it shows
+    if want == 'UNCERTAIN': assert out['confidence'] == '—'
+    else: assert re.fullmatch(r'\d{1,3}%', out['confidence']) and int(out['confidence'][:-1]) >= 50
     assert out['external'] == [], f'the page requested outside resources: {out["external"]}'
     assert 'Traceback' not in out['page_text']
     return score
@@ -91,26 +100,33 @@ def test_server_binds_localhost_only(server):
     assert 'serving on http://127.0.0.1:' in log.read_text()
 
 
+# screenshots of each outcome: into nbs/images (committed) with DEEPFAKE_NB_SCREENSHOTS=1, else a temporary folder (a test run leaves the tree clean)
+SHOTS = ROOT / 'nbs' / 'images' if os.environ.get('DEEPFAKE_NB_SCREENSHOTS') == '1' else Path(__import__('tempfile').mkdtemp(prefix='webapp-shots-'))
+
+
 def test_audio_upload_shows_verdict(server):
     url, uploads, _ = server
-    out = score_in_browser(url, audio=CLIP)
+    out = score_in_browser(url, audio=CLIP, screenshot=SHOTS / 'webapp_voice_verdict.png')
     _check_verdict(out)
+    assert out['verdict'] in ('REAL', 'FAKE')  # the audio model's operating point is the single threshold 0.5
     assert CLIP.name in out['text'] and 'audio score' in out['text']
     assert _leftovers(uploads) == []          # the upload (gradio's cache copy) is gone once scored
 
 
 def test_image_upload_shows_verdict(server):
     url, uploads, _ = server
-    out = score_in_browser(url, image=FACE)
+    out = score_in_browser(url, image=FACE, screenshot=SHOTS / 'webapp_face_uncertain.png')
     _check_verdict(out)
+    assert out['verdict'] == 'UNCERTAIN'  # the image model's band covers [0, 0.9999)
     assert FACE.name in out['text']
     assert _leftovers(uploads) == []
 
 
 def test_audio_and_image_are_fused(server):
     url, uploads, _ = server
-    out = score_in_browser(url, audio=CLIP, image=FACE)
+    out = score_in_browser(url, audio=CLIP, image=FACE, screenshot=SHOTS / 'webapp_pair_explained.png')
     _check_verdict(out)
+    assert 'What drove it: the voice scored' in out['text'], out['text']
     fused = re.search(r'fused score\s+([0-9.]+)', out['text'])
     inc = re.search(r'inconsistency\s+([0-9.]+)', out['text'])
     assert fused and inc, out['text']
@@ -126,6 +142,17 @@ def test_video_upload_shows_verdict(server, tmp_path):
     _check_verdict(out)
     assert 'talk.mp4' in out['text'] and re.search(r'fused score\s+[0-9.]+', out['text']), out['text']
     assert _leftovers(uploads) == []
+
+
+def test_out_of_scope_inputs_abstain(server):
+    "An image without a face and a clip without speech: ABSTAIN with the reason, no score, no confidence."
+    url, uploads, _ = server
+    for kw, reason, shot in ((dict(image=SAMPLES / 'image_noscope_testpattern.png'), 'no face found', 'webapp_abstain_noface.png'),
+                             (dict(audio=SAMPLES / 'audio_noscope_tones.flac'), 'no speech found', 'webapp_abstain_nospeech.png')):
+        out = score_in_browser(url, **kw, screenshot=SHOTS / shot)
+        assert out['verdict'] == 'ABSTAIN' and out['score'] is None and out['confidence'] is None, out['text']
+        assert reason in out['text'] and out['external'] == []
+        assert _leftovers(uploads) == []
 
 
 def test_corrupt_file_shows_readable_error(server, tmp_path):
