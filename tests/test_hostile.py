@@ -328,21 +328,21 @@ def _detect(argv):
 
 def test_detect_argument_ranges(tiny):
     ck = ['--audio-checkpoint', tiny['audio'], '--image-checkpoint', tiny['image']]
-    a = SAMPLES / 'audio_real_a0400f75f8dfb_00.flac'
+    a = SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac'
     for bad in (['--threshold', 'nan'], ['--threshold', '7'], ['--threshold', '0'], ['--threshold', '1'], ['--threshold', '-0.1'], ['--threshold', 'inf'],
                 ['--frames', '0'], ['--frames', '-4'], ['--batch-size', '0'], ['--workers', '-1'], ['--threads', '-2'], ['--device', 'tpu'],
                 ['--shard', '3/2', '--out', '/tmp/x.csv'], ['--merge', 'x.csv'], []):
         code, out, err = _detect([a, *ck, *bad] if bad else [])
         assert code == 2 and 'Traceback' not in err, (bad, code, err); record('deepfake-detect')
     code, out, err = _detect([a, *ck, '--threshold', '0.3', '--json', '--quiet'])
-    assert code == 0 and json.loads(out)['threshold'] == 0.3; record('deepfake-detect')
+    assert code == 0 and json.loads(out)['fake_above'] == 0.3; record('deepfake-detect')
 
 
 def test_detect_folder_hazards(tiny, tmp_path):
     "Dangling links, link loops, FIFOs, unreadable and empty files in a folder: error rows, counted; an empty folder: exit 1 with a message."
     ck = ['--audio-checkpoint', tiny['audio'], '--image-checkpoint', tiny['image']]
     d = tmp_path / 'in'; d.mkdir()
-    (d / 'good.flac').write_bytes((SAMPLES / 'audio_real_a0400f75f8dfb_00.flac').read_bytes())
+    (d / 'good.flac').write_bytes((SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac').read_bytes())
     os.symlink(tmp_path / 'gone.wav', d / 'dangling.wav')
     os.symlink(d / 'loop.wav', d / 'loop.wav')
     os.symlink(d, d / 'subloop')                      # a folder loop
@@ -491,7 +491,7 @@ def test_onnx_export_bound_to_checkpoint(tiny, tmp_path):
     from deepfake_nb.detector import Detector
     out = tmp_path / 'onnx'
     export_checkpoint(tiny['audio'], out, int8=False)
-    a = str(SAMPLES / 'audio_real_a0400f75f8dfb_00.flac')
+    a = str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac')
     r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a)
     assert r.error is None, r.error
     other = tmp_path / 'other.safetensors'
@@ -515,7 +515,7 @@ def test_webapp_uploads_never_left_behind(det, tmp_path):
     from deepfake_nb.webapp import score_and_discard, prune_uploads
     up = tmp_path / 'uploads'; up.mkdir()
     rng = np.random.default_rng(0)
-    good_a, good_i = (SAMPLES / 'audio_real_a0400f75f8dfb_00.flac').read_bytes(), (SAMPLES / 'image_real_i01eaa6e49e5d.jpg').read_bytes()
+    good_a, good_i = (SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac').read_bytes(), (SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg').read_bytes()
     for i in range(50):
         sub = up / f'{i:02d}'; sub.mkdir()
         kind = ['audio', 'image', 'video'][i % 3]
