@@ -488,10 +488,13 @@ def _audio_parts(cfg) -> dict:
                 make=_audio_negative)
 
 def _image_parts(cfg) -> dict:
-    "Image dataset class, augmentation, face cropper and self-blended negatives."
+    "Image dataset class, augmentation, face cropper and real-only negatives (self-blends and generator fingerprints)."
     from deepfake_nb import data, augment_image, faces
+    a = cfg.augment.image
+    fr = {'self_blend': float(a.self_blend), 'fingerprint': float(a.get('fingerprint', 0.0))}
     return dict(dataset=data.ImageDataset, augment=augment_image.ImageAugment(cfg), kwargs={'crop': faces.FaceCropper(cfg)},
-                fraction=cfg.augment.image.self_blend, negative_fn=augment_image.self_blend, make=_image_negative)
+                fraction=sum(fr.values()), negative_fn=augment_image.mixed_negative(fr) if sum(fr.values()) > 0 else augment_image.self_blend,
+                make=_image_negative)
 
 MODALITY_SPECS: dict[str, dict] = {
     'audio': dict(parts=_audio_parts, sample_ndim=1),
@@ -512,12 +515,13 @@ def split_dataset(modality: str, # 'audio' or 'image'
                   train: bool = False, # training dataset (random windows, augmentation) or evaluation dataset
                   parts: dict | None = None # `MODALITY_SPECS[modality]['parts'](cfg)`, if already built
                  ) -> Dataset:
-    "The dataset of one split of `cfg.data.root`; a split without both labels is refused by name."
+    "The dataset of one split of `cfg.data.root` and of each `cfg.data.extra_roots`; a split without both labels is refused by name."
     from deepfake_nb.data import find_items, BadInputError
     p = parts or MODALITY_SPECS[_check_modality(modality)]['parts'](cfg)
-    items = find_items(cfg.data.root, modality, split)
+    roots = [cfg.data.root, *(cfg.data.get('extra_roots') or [])]
+    items = [it for r in roots for it in find_items(r, modality, split)]
     if len({it.label for it in items}) < 2:
-        raise BadInputError(cfg.data.root, f'{modality} split {split!r} needs both real and fake items, found {len(items)} item(s) with labels {sorted({it.label for it in items})}')
+        raise BadInputError(' + '.join(map(str, roots)), f'{modality} split {split!r} needs both real and fake items, found {len(items)} item(s) with labels {sorted({it.label for it in items})}')
     ds = p['dataset'](items, cfg, train=train, **({'augment': p['augment']} if train else {}), **p['kwargs'])
     _report_bad(ds, f'{modality} {split}')
     return ds
@@ -525,7 +529,7 @@ def split_dataset(modality: str, # 'audio' or 'image'
 def make_datasets(modality: str, # 'audio' or 'image'
                   cfg # full config (uses cfg.data, the modality sections and cfg.augment)
                  ) -> tuple[Dataset, Dataset]:
-    "(train dataset with augmentation and optional real-only negatives, validation dataset) from `cfg.data.root`."
+    "(train dataset with augmentation and optional real-only negatives, validation dataset) from `cfg.data.root` and `cfg.data.extra_roots`."
     p = MODALITY_SPECS[_check_modality(modality)]['parts'](cfg)
     va = split_dataset(modality, cfg, cfg.data.val_split, parts=p)
     tr = split_dataset(modality, cfg, cfg.data.train_split, train=True, parts=p)
