@@ -13,9 +13,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch', 'ConvStemPatchEmbed',
-           'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'npr_residual', 'NPRDetector', 'EMATeacher',
-           'distillation_loss', 'DistillLoss', 'benchmark_latency', 'jpeg_robustness']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch',
+           'ConvStemPatchEmbed', 'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'npr_residual', 'NPRDetector',
+           'FrozenEncoderDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency',
+           'jpeg_robustness']
 
 # %% ../nbs/06_image_model.ipynb #9fa3e10b
 def dft_matrices(n: int # signal length
@@ -298,6 +299,59 @@ class NPRDetector(nn.Module):
         h = self.stages(self.stem(self.gain*npr_residual(x, self.factor)))
         emb = torch.cat([h.mean((2, 3)), h.amax((2, 3))], 1)
         logit = self.head(self.drop(emb)).squeeze(1)
+        return (logit, emb) if return_embedding else logit
+
+# %% ../nbs/06_image_model.ipynb #c53acf42
+CLIP_MEAN, CLIP_STD = (0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711)
+
+class FrozenEncoderDetector(nn.Module):
+    "UnivFD-style detector: a frozen pre-trained `transformers` vision encoder + a small trainable head on its pooled feature."
+    def __init__(self, encoder: str | nn.Module = 'openai/clip-vit-base-patch16', # hub id / local folder, or a built transformers vision model
+                 size: int = 224, # the encoder's input size (the crop is resized to it)
+                 mean: tuple[float, float, float] = CLIP_MEAN, # input normalisation mean
+                 std: tuple[float, float, float] = CLIP_STD, # input normalisation std
+                 hidden: int = 0, # hidden width of an MLP head (0 = LayerNorm + linear probe)
+                 dropout: float = 0.0 # dropout before the head
+                ):
+        super().__init__()
+        if not isinstance(encoder, nn.Module):
+            try: import transformers
+            except ImportError as e: raise ImportError("image_model.frozen_encoder needs `pip install transformers`") from e
+            try: encoder = transformers.AutoModel.from_pretrained(encoder)
+            except Exception as e: raise OSError(f"image_model.frozen_encoder {encoder!r} could not be loaded (offline? give a local folder): {e}") from None
+        enc = encoder.vision_model if hasattr(encoder, 'vision_model') else encoder  # CLIPModel -> its vision tower
+        self.encoder, self.size = enc, int(size)
+        for p_ in self.encoder.parameters(): p_.requires_grad_(False)
+        self.encoder.eval()
+        d = int(enc.config.hidden_size)
+        self.register_buffer('mean', torch.tensor(mean).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer('std', torch.tensor(std).view(1, 3, 1, 1), persistent=False)
+        self.norm, self.drop = nn.LayerNorm(d), nn.Dropout(dropout)
+        self.head = nn.Sequential(nn.Linear(d, hidden), nn.GELU(), nn.Linear(hidden, 1)) if hidden else nn.Linear(d, 1)
+        self.out_dim, self.input_ndim = d, 3
+
+    @classmethod
+    def from_config(cls, cfg: Any # full config (uses cfg.image_model.frozen_*)
+                   ) -> 'FrozenEncoderDetector':
+        "Build from `cfg.image_model` (`frozen_encoder`, `frozen_size`, `frozen_hidden`, `dropout`)."
+        m = cfg.image_model
+        if not m.get('frozen_encoder'): raise ValueError("image_model.arch frozen needs image_model.frozen_encoder (hub id or local folder)")
+        return cls(m.frozen_encoder, int(m.get('frozen_size', 224)), hidden=int(m.get('frozen_hidden', 0)), dropout=float(m.get('dropout', 0.0)))
+
+    def train(self, mode: bool = True):
+        super().train(mode); self.encoder.eval(); return self  # the encoder stays frozen (no dropout, fixed norms)
+
+    def forward(self, x: torch.Tensor, # [B, 3, H, W] RGB in [0, 1]
+                return_embedding: bool = False # also return the pooled encoder feature
+               ):
+        "Logits [B] (and the normalised feature [B, hidden_size] if asked)."
+        if x.shape[-1] != self.size or x.shape[-2] != self.size:
+            x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False, antialias=True)
+        with torch.no_grad():
+            o = self.encoder(pixel_values=(x - self.mean)/self.std)
+            f = o.pooler_output if getattr(o, 'pooler_output', None) is not None else o.last_hidden_state[:, 0]
+        emb = self.norm(f)
+        logit = self.head(self.drop(emb)).squeeze(-1)
         return (logit, emb) if return_embedding else logit
 
 # %% ../nbs/06_image_model.ipynb #23431f93
