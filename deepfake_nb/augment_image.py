@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 # %% auto #0
-__all__ = ['jpeg', 'resize_down_up', 'color_jitter', 'ImageAugment', 'face_mask', 'self_blend']
+__all__ = ['jpeg', 'resize_down_up', 'color_jitter', 'ImageAugment', 'face_mask', 'self_blend', 'fingerprint_negative',
+           'mixed_negative']
 
 # %% ../nbs/03_augment_image.ipynb #926a6680
 def _rng(rng: np.random.Generator | None # a generator, or None for one derived from Python's `random`
@@ -124,3 +125,53 @@ def self_blend(img: Image.Image, # real RGB face crop
     m = face_mask((a.shape[1], a.shape[0]), landmarks, rng)*rng.choice([0.25, 0.5, 0.75, 1, 1, 1])
     out = m[..., None]*src + (1 - m[..., None])*a
     return Image.fromarray(np.clip(out + 0.5, 0, 255).astype(np.uint8))
+
+# %% ../nbs/03_augment_image.ipynb #34ea744f
+def fingerprint_negative(img: Image.Image, # real RGB face crop (sides divisible by 8 for depth 3)
+                         rng: np.random.Generator | None = None, # random generator
+                         depth: int | None = None, # up-sampling stages 1..3 (None: random)
+                         mode: str | None = None # 'transpose' | 'nearest' | 'bilinear' (None: random per stage)
+                        ) -> Image.Image:
+    "The face rebuilt by a randomly initialised up-sampling decoder (readout fitted by least squares): a real-only generator negative."
+    import torch, torch.nn.functional as F
+    rng = _rng(rng)
+    a = np.asarray(img.convert('RGB'), dtype=np.float32)/255
+    h, w = a.shape[:2]
+    d = int(depth if depth is not None else rng.integers(1, 4))
+    f = 2**d
+    if h % f or w % f: raise ValueError(f"fingerprint_negative: crop {w}x{h} is not a multiple of 2^depth = {f}")
+    g = torch.Generator().manual_seed(int(rng.integers(0, 2**62)))
+    width = int(rng.choice([16, 32, 48]))
+    act = [F.relu, lambda t: F.leaky_relu(t, 0.2), F.gelu][int(rng.integers(0, 3))]
+    def rand_w(*shape): return torch.randn(*shape, generator=g)*(2/(shape[1]*shape[2]*shape[3]))**0.5
+    with torch.no_grad():
+        x = torch.from_numpy(a).permute(2, 0, 1)[None]
+        z = act(F.conv2d(F.avg_pool2d(x, f) - 0.5, rand_w(width, 3, 3, 3), padding=1))
+        for _ in range(d):
+            m = mode or ['transpose', 'nearest', 'bilinear'][int(rng.integers(0, 3))]
+            if m == 'transpose': z = F.conv_transpose2d(z, rand_w(width, width, 4, 4)*2, stride=2, padding=1)
+            elif m in ('nearest', 'bilinear'):
+                z = F.interpolate(z, scale_factor=2, mode=m, **({} if m == 'nearest' else {'align_corners': False}))
+                z = F.conv2d(z, rand_w(width, width, 3, 3), padding=1)
+            else: raise ValueError(f"fingerprint_negative: unknown mode {m!r}")
+            z = act(z)
+        feats = torch.cat([z[0].reshape(width, -1).T, torch.ones(h*w, 1)], 1).double()
+        target = x[0].reshape(3, -1).T.double()
+        coef = torch.linalg.lstsq(feats.T @ feats + 1e-3*torch.eye(width + 1, dtype=torch.double), feats.T @ target).solution
+        out = (feats @ coef).T.reshape(3, h, w).float().permute(1, 2, 0).numpy()
+    keep = rng.choice([0.0, 0.0, 0.25, 0.5])  # share of the original detail (image minus its low-pass) added back
+    if keep: out = out + keep*(a - np.asarray(Image.fromarray((a*255).astype(np.uint8)).resize((w//f, h//f), Image.BOX).resize((w, h), Image.BILINEAR), np.float32)/255)
+    return Image.fromarray(np.clip(out*255 + 0.5, 0, 255).astype(np.uint8))
+
+def mixed_negative(fractions: dict[str, float] # negative kind ('self_blend', 'fingerprint') -> its fraction of the reals
+                  ):
+    "A negative maker `fn(img, rng=None)` choosing self-blend or fingerprint in proportion to `fractions`."
+    kinds = {'self_blend': self_blend, 'fingerprint': fingerprint_negative}
+    bad = set(fractions) - set(kinds)
+    if bad: raise ValueError(f"mixed_negative: unknown negative kind(s) {sorted(bad)} (expected {sorted(kinds)})")
+    names = [k for k, v in fractions.items() if v > 0]
+    p = np.array([fractions[k] for k in names], float)
+    def fn(img: Image.Image, rng: np.random.Generator | None = None) -> Image.Image:
+        rng = _rng(rng)
+        return kinds[names[int(rng.choice(len(names), p=p/p.sum()))]](img, rng)
+    return fn

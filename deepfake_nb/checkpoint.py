@@ -38,11 +38,12 @@ def _audio_builder(cfg) -> nn.Module:
     return (StatsDetector if arch == 'stats' else AudioDetector).from_config(cfg)
 
 def _image_builder(cfg) -> nn.Module:
-    "The configured face detector: `ImageDetector` (arch dual) or `ImageStatsDetector` (arch stats)."
-    from deepfake_nb.image_model import ImageDetector, ImageStatsDetector
+    "The configured face detector: `ImageDetector` (arch dual), `ImageStatsDetector` (stats) or `NPRDetector` (npr) or `FrozenEncoderDetector` (frozen)."
+    from deepfake_nb.image_model import ImageDetector, ImageStatsDetector, NPRDetector, FrozenEncoderDetector
+    archs = {'dual': ImageDetector, 'stats': ImageStatsDetector, 'npr': NPRDetector, 'frozen': FrozenEncoderDetector}
     arch = cfg.image_model.get('arch', 'dual')
-    if arch not in ('dual', 'stats'): raise ValueError(f"image_model.arch must be dual or stats, got {arch!r}")
-    return (ImageStatsDetector if arch == 'stats' else ImageDetector).from_config(cfg)
+    if arch not in archs: raise ValueError(f"image_model.arch must be one of {sorted(archs)}, got {arch!r}")
+    return archs[arch].from_config(cfg)
 
 MODEL_BUILDERS: dict[str, Callable] = {'audio': _audio_builder, 'image': _image_builder}
 

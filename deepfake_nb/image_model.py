@@ -13,9 +13,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch', 'ConvStemPatchEmbed',
-           'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss',
-           'benchmark_latency', 'jpeg_robustness']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch',
+           'ConvStemPatchEmbed', 'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'npr_residual', 'NPRDetector',
+           'FrozenEncoderDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency',
+           'jpeg_robustness']
 
 # %% ../nbs/06_image_model.ipynb #9fa3e10b
 def dft_matrices(n: int # signal length
@@ -245,6 +246,113 @@ class ImageStatsDetector(StatsClassifier):
             corr = torch.stack([(d[:, i] * d[:, j]).mean(-1) / (sd[:, i] * sd[:, j]) for i, j in ((0, 1), (0, 2), (1, 2))], 1)
             feats += [self.ring_spectrum(ycc[:, 1]), self.ring_spectrum(ycc[:, 2]), corr, self.residual(F.avg_pool2d(ycc, 2))[1]]
         return torch.cat(feats, 1)
+
+# %% ../nbs/06_image_model.ipynb #b15be9c2
+def npr_residual(x: torch.Tensor, # [B, C, H, W], H and W even
+                 factor: int = 2 # down/up-sampling factor
+                ) -> torch.Tensor:
+    "Neighbouring-pixel relations: `x - up(down(x))` with nearest-neighbour down- and up-sampling by `factor`."
+    h, w = x.shape[-2:]
+    if h % factor or w % factor: raise ValueError(f"npr_residual: input {h}x{w} is not a multiple of factor {factor}")
+    d = x[..., ::factor, ::factor]
+    return x - d.repeat_interleave(factor, -2).repeat_interleave(factor, -1)
+
+class _BasicBlock(nn.Module):
+    "ResNet basic block (two 3x3 convs + BatchNorm, identity or 1x1 shortcut)."
+    def __init__(self, c_in: int, c_out: int, stride: int):
+        super().__init__()
+        self.c1, self.b1 = nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False), nn.BatchNorm2d(c_out)
+        self.c2, self.b2 = nn.Conv2d(c_out, c_out, 3, 1, 1, bias=False), nn.BatchNorm2d(c_out)
+        self.short = (nn.Identity() if stride == 1 and c_in == c_out else
+                      nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out)))
+    def forward(self, x):
+        return F.relu(self.b2(self.c2(F.relu(self.b1(self.c1(x))))) + self.short(x))
+
+class NPRDetector(nn.Module):
+    "Face-crop detector on neighbouring-pixel relations: `x - up(down(x))` -> small residual CNN -> one logit."
+    def __init__(self, channels: tuple[int, ...] = (24, 48, 96, 128), # width of each residual stage (each halves the resolution)
+                 factor: int = 2, # down/up-sampling factor of the residual
+                 gain: float = 4.0, # the residual is multiplied by this (it is small on natural images)
+                 dropout: float = 0.2 # dropout before the classifier
+                ):
+        super().__init__()
+        ch = [int(c) for c in channels]
+        if not ch: raise ValueError("NPRDetector: channels must name at least one stage")
+        self.factor, self.gain = int(factor), float(gain)
+        self.stem = nn.Sequential(nn.Conv2d(3, ch[0], 3, 1, 1, bias=False), nn.BatchNorm2d(ch[0]), nn.ReLU())
+        self.stages = nn.Sequential(*[_BasicBlock(a, b, 2) for a, b in zip([ch[0]] + ch[:-1], ch)])
+        self.drop, self.head = nn.Dropout(dropout), nn.Linear(2*ch[-1], 1)
+        self.out_dim, self.input_ndim = 2*ch[-1], 3
+
+    @classmethod
+    def from_config(cls, cfg: Any # full config (uses cfg.image_model.npr_*)
+                   ) -> 'NPRDetector':
+        "Build the detector from `cfg.image_model` (`npr_channels`, `npr_factor`, `npr_gain`, `dropout`)."
+        m = cfg.image_model
+        return cls(tuple(m.get('npr_channels', (24, 48, 96, 128))), int(m.get('npr_factor', 2)),
+                   float(m.get('npr_gain', 4.0)), float(m.get('dropout', 0.2)))
+
+    def forward(self, x: torch.Tensor, # [B, 3, H, W] RGB in [0, 1], H and W multiples of `factor`
+                return_embedding: bool = False # also return the pooled embedding
+               ):
+        "Logits [B] (and the embedding [B, 2*channels[-1]] if asked)."
+        h = self.stages(self.stem(self.gain*npr_residual(x, self.factor)))
+        emb = torch.cat([h.mean((2, 3)), h.amax((2, 3))], 1)
+        logit = self.head(self.drop(emb)).squeeze(1)
+        return (logit, emb) if return_embedding else logit
+
+# %% ../nbs/06_image_model.ipynb #c53acf42
+CLIP_MEAN, CLIP_STD = (0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711)
+
+class FrozenEncoderDetector(nn.Module):
+    "UnivFD-style detector: a frozen pre-trained `transformers` vision encoder + a small trainable head on its pooled feature."
+    def __init__(self, encoder: str | nn.Module = 'openai/clip-vit-base-patch16', # hub id / local folder, or a built transformers vision model
+                 size: int = 224, # the encoder's input size (the crop is resized to it)
+                 mean: tuple[float, float, float] = CLIP_MEAN, # input normalisation mean
+                 std: tuple[float, float, float] = CLIP_STD, # input normalisation std
+                 hidden: int = 0, # hidden width of an MLP head (0 = LayerNorm + linear probe)
+                 dropout: float = 0.0 # dropout before the head
+                ):
+        super().__init__()
+        if not isinstance(encoder, nn.Module):
+            try: import transformers
+            except ImportError as e: raise ImportError("image_model.frozen_encoder needs `pip install transformers`") from e
+            try: encoder = transformers.AutoModel.from_pretrained(encoder)
+            except Exception as e: raise OSError(f"image_model.frozen_encoder {encoder!r} could not be loaded (offline? give a local folder): {e}") from None
+        enc = encoder.vision_model if hasattr(encoder, 'vision_model') else encoder  # CLIPModel -> its vision tower
+        self.encoder, self.size = enc, int(size)
+        for p_ in self.encoder.parameters(): p_.requires_grad_(False)
+        self.encoder.eval()
+        d = int(enc.config.hidden_size)
+        self.register_buffer('mean', torch.tensor(mean).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer('std', torch.tensor(std).view(1, 3, 1, 1), persistent=False)
+        self.norm, self.drop = nn.LayerNorm(d), nn.Dropout(dropout)
+        self.head = nn.Sequential(nn.Linear(d, hidden), nn.GELU(), nn.Linear(hidden, 1)) if hidden else nn.Linear(d, 1)
+        self.out_dim, self.input_ndim = d, 3
+
+    @classmethod
+    def from_config(cls, cfg: Any # full config (uses cfg.image_model.frozen_*)
+                   ) -> 'FrozenEncoderDetector':
+        "Build from `cfg.image_model` (`frozen_encoder`, `frozen_size`, `frozen_hidden`, `dropout`)."
+        m = cfg.image_model
+        if not m.get('frozen_encoder'): raise ValueError("image_model.arch frozen needs image_model.frozen_encoder (hub id or local folder)")
+        return cls(m.frozen_encoder, int(m.get('frozen_size', 224)), hidden=int(m.get('frozen_hidden', 0)), dropout=float(m.get('dropout', 0.0)))
+
+    def train(self, mode: bool = True):
+        super().train(mode); self.encoder.eval(); return self  # the encoder stays frozen (no dropout, fixed norms)
+
+    def forward(self, x: torch.Tensor, # [B, 3, H, W] RGB in [0, 1]
+                return_embedding: bool = False # also return the pooled encoder feature
+               ):
+        "Logits [B] (and the normalised feature [B, hidden_size] if asked)."
+        if x.shape[-1] != self.size or x.shape[-2] != self.size:
+            x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False, antialias=True)
+        with torch.no_grad():
+            o = self.encoder(pixel_values=(x - self.mean)/self.std)
+            f = o.pooler_output if getattr(o, 'pooler_output', None) is not None else o.last_hidden_state[:, 0]
+        emb = self.norm(f)
+        logit = self.head(self.drop(emb)).squeeze(-1)
+        return (logit, emb) if return_embedding else logit
 
 # %% ../nbs/06_image_model.ipynb #23431f93
 class EMATeacher(nn.Module):

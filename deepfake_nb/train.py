@@ -488,10 +488,13 @@ def _audio_parts(cfg) -> dict:
                 make=_audio_negative)
 
 def _image_parts(cfg) -> dict:
-    "Image dataset class, augmentation, face cropper and self-blended negatives."
+    "Image dataset class, augmentation, face cropper and real-only negatives (self-blends and generator fingerprints)."
     from deepfake_nb import data, augment_image, faces
+    a = cfg.augment.image
+    fr = {'self_blend': float(a.self_blend), 'fingerprint': float(a.get('fingerprint', 0.0))}
     return dict(dataset=data.ImageDataset, augment=augment_image.ImageAugment(cfg), kwargs={'crop': faces.FaceCropper(cfg)},
-                fraction=cfg.augment.image.self_blend, negative_fn=augment_image.self_blend, make=_image_negative)
+                fraction=sum(fr.values()), negative_fn=augment_image.mixed_negative(fr) if sum(fr.values()) > 0 else augment_image.self_blend,
+                make=_image_negative)
 
 MODALITY_SPECS: dict[str, dict] = {
     'audio': dict(parts=_audio_parts, sample_ndim=1),

@@ -407,14 +407,21 @@ def test_api_odd_inputs(det):
     "predict_audio / predict_image / predict with odd arrays and objects: a Result (error or finite score), never an exception."
     from deepfake_nb.detector import Result
     for x in ODD_ARRAYS:
-        for fn in (det.predict_audio, det.predict_image, lambda v: det.predict(audio=v), lambda v: det.predict(image=v)):
-            if x is None and fn not in (det.predict_audio, det.predict_image):
+        pa, pi = (lambda v: det.predict_audio(v, errors='result')), (lambda v: det.predict_image(v, errors='result'))
+        for fn in (pa, pi, lambda v: det.predict(audio=v, errors='result'), lambda v: det.predict(image=v, errors='result')):
+            if x is None and fn not in (pa, pi):
                 with pytest.raises(ValueError, match='predict needs'): fn(x)   # no input at all: a usage error of the API
                 continue
+            if isinstance(x, list):   # a list is not one input: a TypeError that points to predict_batch
+                with pytest.raises(TypeError): fn(x)
+                record('Python API'); continue
             r = fn(x)
             assert isinstance(r, Result)
-            assert (r.error is not None) or (r.score is not None and math.isfinite(r.score) and 0 <= r.score <= 1), r
-            if r.error: assert 'Traceback' not in r.error and '\n' not in r.error
+            assert (r.error is not None) or (r.prediction == 'abstain' and r.reason) or (r.score is not None and math.isfinite(r.score) and 0 <= r.score <= 1), r
+            if r.error:
+                assert 'Traceback' not in r.error and '\n' not in r.error
+                if fn in (pa, pi):   # the same input without errors='result' raises BadInputError with that message
+                    with pytest.raises(BadInputError): (det.predict_audio if fn is pa else det.predict_image)(x)
             record('Python API')
 
 
@@ -427,8 +434,8 @@ def test_api_audio_array_fuzz(det, shape, fill, dtype, sr):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         x = np.full(shape, fill).astype(dtype) if math.isfinite(fill) or dtype.startswith('float') else np.zeros(shape, dtype)
-    r = det.predict_audio(x, sample_rate=sr) if sr is not None else det.predict_audio(x)
-    assert isinstance(r, Result) and ((r.error is not None) or (r.score is not None and math.isfinite(r.score)))
+    r = det.predict_audio(x, sample_rate=sr, errors='result') if sr is not None else det.predict_audio(x, errors='result')
+    assert isinstance(r, Result) and ((r.error is not None) or (r.prediction == 'abstain' and r.reason) or (r.score is not None and math.isfinite(r.score)))
     record('Python API')
 
 
@@ -440,8 +447,8 @@ def test_api_image_array_fuzz(det, h, w, c, dtype, fill):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         x = np.full((h, w, c), fill).astype(dtype) if math.isfinite(fill) or dtype.startswith('float') else np.zeros((h, w, c), dtype)
-    r = det.predict_image(x)
-    assert isinstance(r, Result) and ((r.error is not None) or (r.score is not None and math.isfinite(r.score)))
+    r = det.predict_image(x, errors='result')
+    assert isinstance(r, Result) and ((r.error is not None) or (r.prediction == 'abstain' and r.reason) or (r.score is not None and math.isfinite(r.score)))
     record('Python API')
 
 
@@ -492,18 +499,18 @@ def test_onnx_export_bound_to_checkpoint(tiny, tmp_path):
     out = tmp_path / 'onnx'
     export_checkpoint(tiny['audio'], out, int8=False)
     a = str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac')
-    r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a)
+    r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a, errors='result')
     assert r.error is None, r.error
     other = tmp_path / 'other.safetensors'
     from deepfake_nb.detector import make_tiny_checkpoints
     other = make_tiny_checkpoints(tmp_path / 'o', ['audio'], seed=3)['audio']
-    r = Detector.from_pretrained(other, onnx=True, onnx_dir=out).predict_audio(a)
+    r = Detector.from_pretrained(other, onnx=True, onnx_dir=out).predict_audio(a, errors='result')
     assert r.error and 'exported from another checkpoint' in r.error and 'audio.onnx' in r.error, r.error
     (out / 'audio.onnx').write_bytes((out / 'audio.onnx').read_bytes() + b'\0')
-    r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a)
+    r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a, errors='result')
     assert r.error and 'does not match the digest' in r.error, r.error
     (out / 'audio.json').unlink()
-    r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a)
+    r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a, errors='result')
     assert r.error and 'no export record' in r.error, r.error
     record('deepfake-detect', 4)
 
