@@ -14,7 +14,7 @@ from .metrics import as_scores, as_labels, ece
 # %% auto #0
 __all__ = ['CALIBRATORS', 'nll_from_logits', 'nll_from_probs', 'IdentityCalibrator', 'TemperatureScaler',
            'BayesLogisticCalibrator', 'cross_validated_losses', 'cross_validated_nll', 'fit_calibrator',
-           'calibrator_from_dict', 'reliability_diagram']
+           'calibrator_from_dict', 'reliability_diagram', 'thresholds_of']
 
 # %% ../nbs/09_calibration.ipynb #f9a724e2
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -215,3 +215,15 @@ def reliability_diagram(probs, # P(fake) per item, or a dict {name: probs} for s
     ax.set(xlabel='mean predicted P(fake)', ylabel='fraction fake', xlim=(0, 1), ylim=(0, 1), title='Reliability')
     ax.legend(loc='upper left', fontsize=8); fig.tight_layout()
     return fig
+
+# %% ../nbs/09_calibration.ipynb #40ae116c
+def thresholds_of(op: dict | None, # an operating point (checkpoint metadata or fusion.json)
+                  default: float = 0.5 # when it has no threshold at all
+                 ) -> tuple[float, float]:
+    "(real_below, fake_above) of an operating point, pulled to 0.5 so that a verdict is never under 50 % confident; older ones with a single `threshold` use it for both."
+    op = op or {}
+    t = op.get('threshold', default)
+    t = default if t is None else float(t)
+    lo, hi = float(op.get('real_below', t)), float(op.get('fake_above', t))
+    return min(lo, hi, 0.5), max(lo, hi, 0.5)
+

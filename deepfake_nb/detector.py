@@ -16,14 +16,15 @@ from .config import load_config, to_attrdict
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'LIST_EXTS', 'PRECISIONS', 'TINY_OVERRIDES', 'RESULT_FIELDS', 'modality_of', 'expand_inputs',
-           'parse_shard', 'shard_paths', 'Result', 'decide', 'thresholds_of', 'default_checkpoint', 'fusion_params',
-           'make_calibrator', 'load_wave', 'prep_audio', 'speech_seconds', 'crop_face', 'prep_image', 'resolve_device',
-           'cache_dir', 'file_digest', 'Branch', 'VideoClip', 'read_video', 'make_test_video', 'fuse_scores',
-           'tiny_config', 'make_tiny_checkpoints', 'Detector', 'explain_fused', 'mouth_motion', 'frame_energy',
-           'ResultWriter', 'read_results', 'PrepDataset', 'merge_shards']
+           'parse_shard', 'shard_paths', 'Result', 'decide', 'default_checkpoint', 'fusion_params', 'make_calibrator',
+           'load_wave', 'prep_audio', 'speech_seconds', 'crop_face', 'prep_image', 'resolve_device', 'cache_dir',
+           'file_digest', 'Branch', 'VideoClip', 'read_video', 'make_test_video', 'fuse_scores', 'tiny_config',
+           'make_tiny_checkpoints', 'Detector', 'explain_fused', 'mouth_motion', 'frame_energy', 'ResultWriter',
+           'read_results', 'PrepDataset', 'merge_shards']
 
 # %% ../nbs/14_detector.ipynb #9cfc13e8
 from .data import AUDIO_EXTS, IMAGE_EXTS
+from .calibration import thresholds_of
 VIDEO_EXTS = ('.mp4', '.mov', '.avi', '.mkv', '.webm', '.m4v')
 LIST_EXTS = ('.txt', '.lst')
 
@@ -208,15 +209,7 @@ def decide(score: float, # calibrated probability of fake
     if score < lo: return 'real', float(1.0 - score)
     return 'uncertain', None
 
-def thresholds_of(op: dict | None, # an operating point (checkpoint metadata or fusion.json)
-                  default: float = 0.5 # when it has no threshold at all
-                 ) -> tuple[float, float]:
-    "(real_below, fake_above) of an operating point, pulled to 0.5 so that a verdict is never under 50 % confident; older ones with a single `threshold` use it for both."
-    op = op or {}
-    t = op.get('threshold', default)
-    t = default if t is None else float(t)
-    lo, hi = float(op.get('real_below', t)), float(op.get('fake_above', t))
-    return min(lo, hi, 0.5), max(lo, hi, 0.5)
+
 
 # %% ../nbs/14_detector.ipynb #0d6a68ed
 def default_checkpoint(modality: str # 'audio' or 'image'

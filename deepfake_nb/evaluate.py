@@ -17,11 +17,11 @@ from .config import cli_entry, load_config
 from .data import BadInputError, Item, LABEL_NAMES, load_item, prepare_audio, image_to_tensor, find_items
 from .metrics import binary_metrics, compute_eer, ece, ece_noise_floor, min_tdcf, measure_latency, peak_memory, reset_peak_memory, \
     plot_roc, plot_det, plot_score_hist, plot_confusion
-from .calibration import calibrator_from_dict, reliability_diagram
+from .calibration import calibrator_from_dict, reliability_diagram, thresholds_of
 
 # %% auto #0
 __all__ = ['prepare_audio_file', 'face_tensor', 'prepare_image_file', 'load_item_pil', 'make_tiny_layout', 'score_files',
-           'group_metrics', 'score_table_metrics', 'save_plots', 'read_asv_scores', 'evaluate', 'main']
+           'group_metrics', 'verdict_rates', 'score_table_metrics', 'save_plots', 'read_asv_scores', 'evaluate', 'main']
 
 # %% ../nbs/13_evaluate.ipynb #469fb1e3
 def _path(p) -> str:
@@ -173,9 +173,22 @@ def group_metrics(df: pd.DataFrame, # scored rows without errors
         out[str(g)] = {k: m[k] for k in ('n_real', 'n_fake', 'accuracy', 'far', 'frr', 'eer')}
     return out
 
+def verdict_rates(df: pd.DataFrame, # scored rows without errors (label real/fake, score = calibrated P(fake))
+                  real_below: float, # scores below this are called real
+                  fake_above: float # scores at or above this are called fake; in between: uncertain
+                 ) -> dict:
+    "Share of reals and of fakes called fake, real and uncertain by the two-threshold rule."
+    call = np.where(df.score.values >= fake_above, 'fake', np.where(df.score.values < real_below, 'real', 'uncertain'))
+    out = {}
+    for lab in ('real', 'fake'):
+        c = call[df.label.values == lab]
+        if len(c): out[lab] = {'n': int(len(c)), **{f'called_{v}': float((c == v).mean()) for v in ('fake', 'real', 'uncertain')}}
+    return out
+
 def score_table_metrics(df: pd.DataFrame, # a `score_files` table (label must be real/fake)
                         threshold: float = 0.5, # decision threshold on the calibrated score
-                        n_bins: int = 15 # ECE bins
+                        n_bins: int = 15, # ECE bins
+                        bands: tuple | None = None # (real_below, fake_above) of the three-outcome rule: adds `verdicts` overall and per group
                        ) -> dict:
     "metrics.json content for a score table: binary metrics, ECE before calibration, errors, per-source/system."
     ok = df[df.error.fillna('').eq('') & df.label.isin(['real', 'fake'])]
@@ -186,7 +199,10 @@ def score_table_metrics(df: pd.DataFrame, # a `score_files` table (label must be
     m['ece_floor_mean'], m['ece_floor_p95'] = nf['mean'], nf['p95']
     m['n_files'], m['n_errors'] = int(len(df)), int(df.error.fillna('').ne('').sum())
     for col in ('source', 'system'):
-        if col in ok and ok[col].fillna('').ne('').any(): m[f'per_{col}'] = group_metrics(ok, col, threshold)
+        if col in ok and ok[col].fillna('').ne('').any():
+            m[f'per_{col}'] = group_metrics(ok, col, threshold)
+            if bands: m[f'verdicts_per_{col}'] = {str(g): verdict_rates(d, *bands) for g, d in ok.groupby(col) if g != ''}
+    if bands: m['verdicts'], m['real_below'], m['fake_above'] = verdict_rates(ok, *bands), float(bands[0]), float(bands[1])
     return m
 
 # %% ../nbs/13_evaluate.ipynb #b9d64429
@@ -264,13 +280,14 @@ def evaluate(modality: str, # 'audio' or 'image'
     if not items: raise BadInputError(data, f'no {modality} items found' + (f' in split {split!r}' if split else ''))
     op = meta.get('operating_point') or {}
     thr = float(threshold if threshold is not None else op.get('threshold', 0.5))
+    bands = (thr, thr) if threshold is not None else thresholds_of(op)   # the shipped three-outcome rule, or a user's single threshold
     torch.manual_seed(int(cfg.seed)); reset_peak_memory()
     t0 = time.perf_counter()
     df = score_files(model, meta, items, modality, batch_size, progress)
     wall = time.perf_counter() - t0
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out/'scores.csv', index=False, float_format='%.8g')
-    m = score_table_metrics(df, thr, int(cfg.calibration.ece_bins))
+    m = score_table_metrics(df, thr, int(cfg.calibration.ece_bins), bands)
     first = next((it for it, e in zip(items, df.error) if not e), None)
     if first is not None:
         x = prepare_audio_file(first, cfg) if modality == 'audio' else prepare_image_file(first, cfg)[None]
@@ -297,7 +314,17 @@ def _summary(m: dict) -> str:
             f"  accuracy {f(m['accuracy'])}  EER {f(m['eer'])}  AUC {m['auc']:.4f}  FAR {f(m['far'])}  FRR {f(m['frr'])}  "
             f"(threshold {m['threshold']:.3f})\n  ECE {f(m['ece'])} (uncalibrated {f(m['ece_uncalibrated'])}; a perfectly calibrated model "
             f"with these scores: {f(m['ece_floor_mean'])}, 95th percentile {f(m['ece_floor_p95'])})\n "
-            f"latency {m.get('latency_ms_per_sample', float('nan')):.1f} ms/sample  peak memory {m['peak_memory_mib']:.0f} MiB")
+            f"latency {m.get('latency_ms_per_sample', float('nan')):.1f} ms/sample  peak memory {m['peak_memory_mib']:.0f} MiB"
+            + _verdict_line(m))
+
+def _verdict_line(m: dict) -> str:
+    "The three-outcome rule's rates as one line (empty when the metrics have none)."
+    v = m.get('verdicts') or {}
+    if not v: return ''
+    r, k = v.get('real', {}), v.get('fake', {})
+    pc = lambda x: 'n/a' if x is None else f'{100 * x:.1f}%'
+    return (f"\n  verdicts (real below {m['real_below']:.3f}, fake at or above {m['fake_above']:.3f}): reals called fake {pc(r.get('called_fake'))}, "
+            f"uncertain {pc(r.get('called_uncertain'))}; fakes caught {pc(k.get('called_fake'))}, called real {pc(k.get('called_real'))}, uncertain {pc(k.get('called_uncertain'))}")
 
 @cli_entry('deepfake-evaluate')
 def main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
