@@ -605,7 +605,8 @@ def _error_message(e: BaseException, name: str) -> str:
     from deepfake_nb.data import BadInputError
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     if isinstance(e, BadInputError) or msg.startswith(name): return msg
-    return f"{name}: {type(e).__name__}: {msg}"
+    if isinstance(e, (ImportError, OSError)): return f"{name}: {type(e).__name__}: {msg}"   # a missing package or file: the user can act on it
+    return f"{name}: could not be scored (internal error {type(e).__name__})"   # never a library's internal message
 
 class Detector:
     "Score audio clips, face images, audio+image pairs and videos; every method returns a `Result`."
