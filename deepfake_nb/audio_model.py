@@ -12,6 +12,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchaudio
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import SVC
+from sklearn.model_selection import cross_val_predict
 
 # %% auto #0
 __all__ = ['ENCODER_LOCAL_ONLY', 'SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool',
@@ -410,15 +413,11 @@ class StatsClassifier(nn.Module):
 
     def _fit_linear(self, z: np.ndarray, y: np.ndarray) -> tuple:
         "scikit-learn's L2 logistic regression: the head's weight and bias."
-        from sklearn.linear_model import LogisticRegression
         lr = LogisticRegression(C=self.C, max_iter=5000).fit(z, y)
         return lr.coef_, lr.intercept_
 
     def _fit_rbf(self, z: np.ndarray, y: np.ndarray) -> tuple:
         "scikit-learn's SVC (RBF kernel, `gamma='scale'`): keeps the support vectors, returns the head mapping a margin to a logit (Platt scaling on 5-fold out-of-fold margins)."
-        from sklearn.svm import SVC
-        from sklearn.model_selection import cross_val_predict
-        from sklearn.linear_model import LogisticRegression
         gamma = 1.0 / (z.shape[1] * z.var())                              # scikit-learn's gamma='scale'
         svm = SVC(C=self.C, kernel='rbf', gamma=gamma).fit(z, y)
         self.support = nn.Parameter(torch.as_tensor(svm.support_vectors_, dtype=torch.float32), requires_grad=False)

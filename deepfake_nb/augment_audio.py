@@ -10,6 +10,12 @@ from typing import Any, Callable
 import numpy as np
 import scipy.signal as ss
 from scipy.linalg import solve_toeplitz
+import importlib.util
+import glob
+import os
+import sys
+import torch
+import torchaudio
 
 # %% auto #0
 __all__ = ['VOCODERS', 'random_gain', 'random_pad', 'lnl_convolutive', 'isd_impulsive', 'ssi_additive', 'rawboost',
@@ -215,7 +221,6 @@ def _pyworld():
         import pyworld; return pyworld
     except ModuleNotFoundError as e:
         if e.name != 'pkg_resources': raise
-    import importlib.util, glob, os, sys
     spec = importlib.util.find_spec('pyworld')
     so = glob.glob(os.path.join(os.path.dirname(spec.origin), 'pyworld*.so')) + glob.glob(os.path.join(os.path.dirname(spec.origin), 'pyworld*.pyd'))
     if not so: raise ImportError('pyworld is installed without its compiled extension')
@@ -226,7 +231,6 @@ def _pyworld():
 
 def _griffin_lim(wave: np.ndarray, sr: int, rng: np.random.Generator) -> np.ndarray:
     "80-band mel -> pseudo-inverse -> Griffin-Lim (torchaudio)."
-    import torch, torchaudio
     n_fft, hop = 1024, 256
     x = torch.from_numpy(wave.astype(np.float32))
     spec = torch.stft(x, n_fft, hop, window=torch.hann_window(n_fft), return_complex=True).abs()  # [513, frames]

@@ -10,6 +10,9 @@ from typing import Any, Sequence
 
 import numpy as np
 from PIL import Image, ImageFilter
+import torch
+import torch.nn.functional as F
+from .config import load_config
 
 # %% auto #0
 __all__ = ['jpeg', 'resize_down_up', 'color_jitter', 'ImageAugment', 'face_mask', 'self_blend', 'fingerprint_negative',
@@ -61,7 +64,6 @@ class ImageAugment:
                  rng: np.random.Generator | None = None # random generator; None = derived from Python's `random` per call
                 ):
         if cfg is None:
-            from deepfake_nb.config import load_config
             cfg = load_config()
         self.a, self.rng = cfg.augment.image, rng
 
@@ -133,7 +135,6 @@ def fingerprint_negative(img: Image.Image, # real RGB face crop (sides divisible
                          mode: str | None = None # 'transpose' | 'nearest' | 'bilinear' (None: random per stage)
                         ) -> Image.Image:
     "The face rebuilt by a randomly initialised up-sampling decoder (readout fitted by least squares): a real-only generator negative."
-    import torch, torch.nn.functional as F
     rng = _rng(rng)
     a = np.asarray(img.convert('RGB'), dtype=np.float32)/255
     h, w = a.shape[:2]

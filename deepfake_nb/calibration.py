@@ -8,6 +8,9 @@ import math
 from typing import Sequence
 
 import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.stats import norm
+from sklearn.model_selection import StratifiedKFold
 
 from .metrics import as_scores, as_labels, ece
 
@@ -60,7 +63,6 @@ class TemperatureScaler(IdentityCalibrator):
     method = 'temperature'
     def __init__(self, temperature: float = 1.0): self.temperature = float(temperature)
     def fit(self, logits, labels):
-        from scipy.optimize import minimize_scalar
         z, y = as_scores(logits, labels)
         f = lambda lt: float(np.mean(np.logaddexp(0, z / math.exp(lt)) - y * z / math.exp(lt)))
         self.temperature = float(math.exp(minimize_scalar(f, bounds=(math.log(0.02), math.log(50)), method='bounded', options=dict(xatol=1e-6)).x))
@@ -128,7 +130,6 @@ class BayesLogisticCalibrator(IdentityCalibrator):
                  level: float = 0.9 # credible mass of the interval
                 ) -> tuple:
         "Equal-tailed posterior credible interval (low, high) of P(fake) for each logit."
-        from scipy.stats import norm
         m, v = self._moments(logits); q = norm.ppf(0.5 + level / 2) * np.sqrt(v)
         return _out(_sigmoid(m - q)), _out(_sigmoid(m + q))
 
@@ -142,7 +143,6 @@ CALIBRATORS = {'none': IdentityCalibrator, 'temperature': TemperatureScaler, 'ba
 
 def cross_validated_losses(logits, labels, method: str, n_folds: int = 5, seed: int = 0) -> np.ndarray:
     "Held-out NLL of each item under calibrator `method` fitted on the other stratified folds."
-    from sklearn.model_selection import StratifiedKFold
     z, y = as_scores(logits, labels)
     k = int(min(n_folds, np.bincount(y, minlength=2).min()))
     if k < 2: raise ValueError("cross-validation needs at least 2 items of each class")

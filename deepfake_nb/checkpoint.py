@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_checkpoint.ipynb #4cc104ab
 from __future__ import annotations
-import importlib, json, os
+import hashlib, importlib, json, os
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -14,14 +14,18 @@ import torch.nn as nn
 from safetensors import safe_open
 from safetensors.torch import save_file, load_file
 
-from .config import default_config, to_attrdict
+from .config import default_config, to_attrdict, ConfigError, validate_config
 from .data import BadInputError
+from .audio_model import AudioDetector, StatsDetector, ENCODER_LOCAL_ONLY
+from .encoders import EncoderStatsDetector
+from .image_model import ImageDetector, ImageStatsDetector, NPRDetector, FrozenEncoderDetector
+from .calibration import calibrator_from_dict
 
 # %% auto #0
 __all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'MAX_PARAMS', 'TRUSTED_ENCODERS', 'CALIBRATION_METHODS', 'INPUT_LIMITS',
            'WEIGHTS_DIR', 'Ensemble', 'member_config', 'build_model', 'save_checkpoint', 'check_calibration',
-           'check_operating_point', 'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'save_state',
-           'load_state']
+           'check_operating_point', 'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'file_digest',
+           'save_state', 'load_state']
 
 # %% ../nbs/11_checkpoint.ipynb #7edcf588
 FORMAT = 'deepfake_nb/1'
@@ -29,17 +33,14 @@ MODALITIES = ('audio', 'image')
 
 def _audio_builder(cfg) -> nn.Module:
     "The configured audio detector: `AudioDetector` (arch specrnet), `StatsDetector` (arch stats) or `EncoderStatsDetector` (arch whisper: frozen speech encoder + closed-form classifier)."
-    from deepfake_nb.audio_model import AudioDetector, StatsDetector
     arch = cfg.audio_model.get('arch', 'specrnet')
     if arch not in ('specrnet', 'stats', 'whisper'): raise ValueError(f"audio_model.arch must be specrnet, stats or whisper, got {arch!r}")
     if arch == 'whisper':
-        from deepfake_nb.encoders import EncoderStatsDetector
         return EncoderStatsDetector.from_config(cfg)
     return (StatsDetector if arch == 'stats' else AudioDetector).from_config(cfg)
 
 def _image_builder(cfg) -> nn.Module:
     "The configured face detector: `ImageDetector` (arch dual), `ImageStatsDetector` (stats) or `NPRDetector` (npr) or `FrozenEncoderDetector` (frozen)."
-    from deepfake_nb.image_model import ImageDetector, ImageStatsDetector, NPRDetector, FrozenEncoderDetector
     archs = {'dual': ImageDetector, 'stats': ImageStatsDetector, 'npr': NPRDetector, 'frozen': FrozenEncoderDetector}
     arch = cfg.image_model.get('arch', 'dual')
     if arch not in archs: raise ValueError(f"image_model.arch must be one of {sorted(archs)}, got {arch!r}")
@@ -161,7 +162,6 @@ def _finite_number(v) -> bool:
 def check_calibration(cal: Any # a checkpoint's `calibration` value
                      ) -> str | None:
     "What is wrong with a stored calibrator (None when it is fine): known kind, finite parameters, temperature > 0, probabilities out."
-    from deepfake_nb.calibration import calibrator_from_dict
     if cal is None: return None
     if not isinstance(cal, dict): return f'calibration must be a mapping, got {type(cal).__name__}'
     m = cal.get('method', 'none')
@@ -203,7 +203,6 @@ def checkpoint_meta(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
                     trusted_encoders: Sequence[str] = () # encoder names/dirs the user vouches for, beyond `TRUSTED_ENCODERS`
                    ) -> dict:
     "Validated metadata of a checkpoint: modality, config (AttrDict), calibration, operating_point, metrics, card."
-    from deepfake_nb.config import ConfigError, validate_config
     path = Path(path)
     if not path.exists(): raise _bad(path, 'checkpoint file not found')
     if not path.is_file(): raise _bad(path, 'not a file')
@@ -278,7 +277,6 @@ def _meta_size(modality: str, cfg) -> int:
 
 def _build_checked(path: Path, meta: dict, shapes: dict) -> nn.Module:
     "Build the stored architecture on the meta device (no memory), check its size and fit to the file, then build it for real."
-    from deepfake_nb.audio_model import ENCODER_LOCAL_ONLY
     mod = meta['modality']
     def build():
         try: return build_model(mod, meta['config'])
@@ -331,6 +329,16 @@ def bundled_checkpoint(modality: str # 'audio' or 'image'
                                 f'`python -m deepfake_nb.train_{modality} --config configs/hparams.yaml --bundle` '
                                 f'or pass the path of a checkpoint')
     return p
+
+# %% ../nbs/11_checkpoint.ipynb #7ab845aa
+def file_digest(path: str | Path, # a file
+                n: int = 16 # hex digits kept
+               ) -> str:
+    "SHA-256 of a file's bytes (first `n` hex digits)."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+    return h.hexdigest()[:n]
 
 # %% ../nbs/11_checkpoint.ipynb #c2093126
 def save_state(path: str | Path, # destination file (e.g. `runs/audio/last.pt`)

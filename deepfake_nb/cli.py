@@ -6,6 +6,12 @@
 from __future__ import annotations
 import argparse, json, os, sys, warnings
 from pathlib import Path
+import math
+import torch
+from .detector import expand_inputs, merge_shards, Detector
+from .checkpoint import checkpoint_meta
+from .config import report, run_cli
+from .data import BadInputError
 
 # %% auto #0
 __all__ = ['build_parser', 'make_jobs', 'sort_checkpoints', 'detect_main']
@@ -53,7 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
 def make_jobs(args: argparse.Namespace # parsed arguments
              ) -> list[tuple]:
     "Jobs: ('file', path) | ('pair', audio, image) | ('video', path) | ('audio', path) | ('image', path)."
-    from deepfake_nb.detector import expand_inputs
     jobs = [('file', p) for p in expand_inputs(args.inputs) + expand_inputs(getattr(args, 'lists', []), lists=True)]
     if args.audio and args.image: jobs.append(('pair', args.audio, args.image))
     elif args.audio: jobs.append(('audio', args.audio))
@@ -65,7 +70,6 @@ def make_jobs(args: argparse.Namespace # parsed arguments
 def sort_checkpoints(args: argparse.Namespace # parsed arguments
                     ) -> dict:
     "{'audio': path or None, 'image': path or None} from --checkpoint / --audio-checkpoint / --image-checkpoint."
-    from deepfake_nb.checkpoint import checkpoint_meta
     out = {'audio': args.audio_checkpoint, 'image': args.image_checkpoint}
     for c in args.checkpoint:
         m = checkpoint_meta(c)['modality']
@@ -98,7 +102,6 @@ def _summary(results: list, quiet: bool) -> int:
 
 def _check_numbers(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     "Usage errors (exit 2) for numbers out of range: --threshold in (0, 1), positive counts."
-    import math
     if args.threshold is not None and not (math.isfinite(args.threshold) and 0 < args.threshold < 1): p.error(f'--threshold must be a number in (0, 1), got {args.threshold}')
     if not 1 <= args.frames <= 1000: p.error(f'--frames must be between 1 and 1000, got {args.frames}')
     if not 1 <= args.batch_size <= 4096: p.error(f'--batch-size must be between 1 and 4096, got {args.batch_size}')
@@ -112,9 +115,8 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
     args = p.parse_args(argv)
     if args.merge:
         if not args.out: p.error('--merge needs --out FILE')
-        from deepfake_nb.detector import merge_shards
         try: rows = merge_shards(args.merge, args.out)
-        except (OSError, ValueError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
+        except (OSError, ValueError) as e: return report('deepfake-detect', e)
         if not args.quiet: print(f'merged {len(rows)} rows from {len(args.merge)} files into {args.out}', file=sys.stderr)
         return 0
     if not (args.inputs or args.lists or args.audio or args.image or args.video): p.error('nothing to score: give files/folders, --list, --audio, --image or --video')
@@ -122,28 +124,24 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
     if args.out and not (args.inputs or args.lists): p.error('--out (batch mode) needs positional inputs or --list')
     _check_numbers(p, args)
     warnings.filterwarnings('ignore', category=UserWarning)
-    from deepfake_nb.detector import Detector
-    from deepfake_nb.data import BadInputError
-    import torch
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     try:
         ck = sort_checkpoints(args)
         det = Detector.from_pretrained(ck['audio'], ck['image'], device=args.device, precision=args.precision, onnx=args.onnx,
                                        int8=args.int8, onnx_dir=args.onnx_dir, threshold=args.threshold, n_frames=args.frames, threads=args.threads,
                                        vad=not args.no_vad, no_face=args.no_face)
-    except (ValueError, OSError) as e: from deepfake_nb.config import report; return report('deepfake-detect', e)
+    except (ValueError, OSError) as e: return report('deepfake-detect', e)
     if args.out or args.shard:
-        from deepfake_nb.detector import expand_inputs
         try: results = det.predict_batch(expand_inputs(args.inputs) + expand_inputs(args.lists, lists=True), out=args.out, workers=args.workers,
                                          batch_size=args.batch_size, shard=args.shard, progress=not args.quiet)
-        except BadInputError as e: from deepfake_nb.config import report; return report('deepfake-detect', e)  # e.g. an unreadable list file
+        except BadInputError as e: return report('deepfake-detect', e)  # e.g. an unreadable list file
         if args.json or not args.out:
             for r in results: _emit(r, args.json)
         if args.out and not args.quiet: print(f'wrote {len(results)} rows to {args.out}', file=sys.stderr)
         return _summary(results, args.quiet)
     results = []
     try: jobs = make_jobs(args)
-    except BadInputError as e: from deepfake_nb.config import report; return report('deepfake-detect', e)  # e.g. an unreadable list file
+    except BadInputError as e: return report('deepfake-detect', e)  # e.g. an unreadable list file
     if not jobs:
         print(f"deepfake-detect: error: {', '.join(map(str, args.inputs))}: no audio, image or video files to score", file=sys.stderr); return 1
     for job in jobs:
@@ -156,7 +154,6 @@ def _detect(argv: list | None = None # arguments (None: sys.argv[1:])
 def detect_main(argv: list | None = None # arguments (None: sys.argv[1:], and the process exits when done)
                ) -> int:
     "Entry point of `deepfake-detect`; returns the exit status (as a command: exits with it)."
-    from deepfake_nb.config import run_cli
     code = run_cli('deepfake-detect', _detect, argv)
     if argv is None:
         sys.stdout.flush(); sys.stderr.flush()

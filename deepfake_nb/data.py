@@ -14,6 +14,11 @@ import soundfile as sf
 import torch
 import torchaudio
 from PIL import Image, ImageOps, UnidentifiedImageError
+import scipy.signal
+import json
+import argparse
+from tqdm.auto import tqdm
+from .config import load_config
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'IMAGE_EXTS', 'IMAGE_FORMATS', 'LABELS', 'LABEL_NAMES', 'PAD_WINDOW', 'BadInputError', 'resample',
@@ -80,7 +85,6 @@ def resample(wave: np.ndarray, # float32 mono waveform
     if orig_sr == new_sr: return wave
     g = math.gcd(orig_sr, new_sr)
     if max(orig_sr, new_sr) // g > 1000:  # torchaudio builds a dense [new/g, orig/g] sinc kernel: too big here
-        import scipy.signal
         return scipy.signal.resample_poly(wave, new_sr // g, orig_sr // g).astype(np.float32)
     return torchaudio.functional.resample(torch.from_numpy(wave), orig_sr, new_sr).numpy()
 
@@ -466,7 +470,6 @@ def read_protocol(path: str | Path, # a protocol/key file (ASVspoof) or a CSV ma
 # %% ../nbs/01_data.ipynb #1111c0b7
 def _ff_splits(root: Path) -> dict[str, str]:
     "Video id -> split from FF++ `splits/*.json` (pairs `[a, b]` give `a`, `b`, `a_b`, `b_a`)."
-    import json
     out = {}
     for split in ('train', 'val', 'test'):
         f = root/'splits'/f'{split}.json'
@@ -535,7 +538,6 @@ def scan_items(items: Sequence[Item], # items to check
     good, bad = [], []
     it = items
     if progress:
-        from tqdm.auto import tqdm
         it = tqdm(items, desc=f'scan {modality}')
     for item in it:
         try: load_item(item, modality, cfg); good.append(item)
@@ -701,7 +703,6 @@ def loading_throughput(root: str | Path, # data root (seed layout) or anything `
                       ) -> list[dict]:
     "Time decoding + preparation of up to `limit` items per modality through a DataLoader; print and return a table."
     if cfg is None:
-        from deepfake_nb.config import load_config
         cfg = load_config()
     rows = []
     for mod in ('audio', 'image'):
@@ -724,8 +725,6 @@ def loading_throughput(root: str | Path, # data root (seed layout) or anything `
 def main(argv: Sequence[str] | None = None # command-line arguments (default: sys.argv[1:])
         ) -> int:
     "`python -m deepfake_nb.data --bench ROOT | --scan ROOT`: loading throughput table or bad-file scan."
-    import argparse
-    from deepfake_nb.config import load_config
     ap = argparse.ArgumentParser(prog='python -m deepfake_nb.data', description=main.__doc__)
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument('--bench', metavar='ROOT', help='time decoding through a DataLoader (eval mode, preload=False)')

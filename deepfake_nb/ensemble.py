@@ -4,14 +4,14 @@
 
 # %% ../nbs/12c_ensemble.ipynb #04ac02fe
 from __future__ import annotations
-import argparse, sys
+import argparse, shlex, sys
 from pathlib import Path
 from typing import Sequence
 
 import torch
 
 from .checkpoint import Ensemble, checkpoint_meta, load_checkpoint, save_checkpoint
-from .config import cli_entry, to_attrdict
+from .config import cli_entry, to_attrdict, report
 from .data import BadInputError, make_loader
 from .train import MODALITY_SPECS, split_dataset, calibrate_on_val, model_card, bundle_checkpoint
 
@@ -101,11 +101,10 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default: sy
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     a = ap.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
-    import shlex
     command = 'deepfake-ensemble ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
     try: r = merge_checkpoints(a.checkpoints, a.out, a.data, a.bundle, command)
     except (BadInputError, ImportError) as e:
-        from deepfake_nb.config import report; return report('deepfake-ensemble', e)
+        return report('deepfake-ensemble', e)
     eers = ', '.join(f"{m['val_eer']:.4f}" for m in r['members'])
     print(f"saved {r['checkpoint']}: {len(r['members'])} members (val EER alone: {eers}); ensemble val EER {r['operating_point']['eer']:.4f} "
           f"at threshold {r['operating_point']['threshold']:.4f} (calibration {r['calibration']['method']})")

@@ -12,16 +12,22 @@ import numpy as np
 import pandas as pd
 import torch
 from PIL import Image
+import soundfile as sf
+from tqdm.auto import tqdm
 
-from .config import cli_entry, load_config
-from .data import BadInputError, Item, LABEL_NAMES, load_item, prepare_audio, image_to_tensor, find_items
+from .config import cli_entry, load_config, report
+from .data import BadInputError, Item, LABEL_NAMES, load_item, prepare_audio, image_to_tensor, find_items, load_image
 from .metrics import binary_metrics, compute_eer, ece, ece_noise_floor, min_tdcf, measure_latency, peak_memory, reset_peak_memory, \
     plot_roc, plot_det, plot_score_hist, plot_confusion
 from .calibration import calibrator_from_dict, reliability_diagram, thresholds_of
+from .faces import FaceCropper
+from .checkpoint import load_checkpoint, bundled_checkpoint
+from .augment_image import jpeg
 
 # %% auto #0
 __all__ = ['prepare_audio_file', 'face_tensor', 'prepare_image_file', 'load_item_pil', 'make_tiny_layout', 'score_files',
-           'group_metrics', 'verdict_rates', 'score_table_metrics', 'save_plots', 'read_asv_scores', 'evaluate', 'main']
+           'group_metrics', 'verdict_rates', 'score_table_metrics', 'save_plots', 'jpeg_robustness', 'read_asv_scores',
+           'evaluate', 'main']
 
 # %% ../nbs/13_evaluate.ipynb #469fb1e3
 def _path(p) -> str:
@@ -43,7 +49,6 @@ def face_tensor(im: Image.Image, # a decoded RGB image
                 name: str = '<image>' # the file name for error messages
                ) -> tuple[torch.Tensor, Any]:
     "Crop the face as in training: (`[3, S, S]` tensor in [0, 1], the `FaceCrop`); the one image step of evaluation and the Detector."
-    from deepfake_nb.faces import FaceCropper
     cropper = cropper if cropper is not None else FaceCropper(cfg)
     try: fc = cropper.detect(im, source=name)
     except BadInputError as e: raise BadInputError(name, str(e).split(': ', 1)[-1]) from None
@@ -64,7 +69,6 @@ def prepare_image_file(path, # image file, `Item` or PIL image
 
 def load_item_pil(im: Image.Image, cfg) -> Image.Image:
     "A PIL image through the same checks as a file (size limit, RGB)."
-    from deepfake_nb.data import load_image
     return load_image(im, cfg.data.max_image_pixels)
 
 # %% ../nbs/13_evaluate.ipynb #e343d26b
@@ -75,7 +79,6 @@ def make_tiny_layout(root: str | Path, # folder to create `<root>/{audio,image}/
                      seed: int = 0 # random seed
                     ) -> Path:
     "Write a tiny synthetic seed layout (for examples and tests; not a benchmark)."
-    import soundfile as sf
     root, rng = Path(root), np.random.default_rng(seed)
     for split in splits:
         for lab in ('real', 'fake'):
@@ -116,7 +119,6 @@ def score_files(model: torch.nn.Module, # detector: `forward(x) -> logits [B]`
     cfg = _cfg_of(meta)
     cal = calibrator_from_dict(meta.get('calibration') if meta is not None and 'config' in meta else None)
     if modality == 'image' and cropper is None:
-        from deepfake_nb.faces import FaceCropper
         cropper = FaceCropper(cfg)
     model.eval(); dev = _device(model)
     rows = []
@@ -127,7 +129,6 @@ def score_files(model: torch.nn.Module, # detector: `forward(x) -> logits [B]`
                          system=it.system if it else ''))
     bar = None
     if progress:
-        from tqdm.auto import tqdm
         bar = tqdm(total=len(rows), desc=f'score {modality}', unit='file')
     t_prep = t_model = 0.
     for b0 in range(0, len(rows), batch_size):
@@ -229,6 +230,39 @@ def save_plots(df: pd.DataFrame, # a `score_files` table
         fig.savefig(out/f'{name}.png', dpi=110); plt.close(fig); written.append(f'{name}.png')
     return written
 
+# %% ../nbs/13_evaluate.ipynb #0a4bd78a
+def jpeg_robustness(checkpoint: str | Path, # image checkpoint (.safetensors)
+                    data: str | Path, # data root / image folder / manifest understood by `data.find_items`
+                    split: str | None = 'test', # split to score
+                    qualities: tuple = (0, 95, 75, 50), # JPEG qualities; 0 = the files as they are
+                    limit: int = 0, # score only this many items spread over the split (0 = all)
+                    batch_size: int = 64 # crops per forward pass
+                   ) -> list[dict]:
+    "Accuracy and EER of a checkpoint on a split re-compressed at each JPEG quality, overall and per source; prints a table."
+    model, meta = load_checkpoint(checkpoint, modality='image')
+    cfg = load_config(overrides=meta['config'])
+    cal, thr = calibrator_from_dict(meta.get('calibration')), float((meta.get('operating_point') or {}).get('threshold', 0.5))
+    items = find_items(data, 'image', split)
+    if limit: items = [items[i] for i in np.linspace(0, len(items) - 1, min(limit, len(items))).round().astype(int)]
+    fc, y = FaceCropper(cfg), np.array([it.label for it in items])
+    src = np.array([it.source or '?' for it in items])
+    originals = [load_item(it, 'image', cfg) for it in items]
+    rows = []
+    for q in qualities:
+        xs = torch.stack([image_to_tensor(fc(jpeg(im, q) if q else im)) for im in originals])
+        with torch.inference_mode(): lg = torch.cat([model(xs[i:i + batch_size]) for i in range(0, len(xs), batch_size)]).numpy()
+        p = np.asarray(cal(lg), dtype=np.float64)
+        r = {'jpeg': q or 'orig', 'n': len(y), 'acc': float(((p >= thr) == y).mean()), 'eer': compute_eer(p, y)[0]}
+        for s in np.unique(src):
+            k = src == s
+            r[f'acc {s}'] = float(((p[k] >= thr) == y[k]).mean())
+            r[f'eer {s}'] = compute_eer(p[k], y[k])[0] if len(np.unique(y[k])) == 2 else float('nan')
+        rows.append(r)
+    keys = list(rows[0])
+    print(' | '.join(keys)); print(' | '.join('---' for _ in keys))
+    for r in rows: print(' | '.join(f'{r[k]:.3f}' if isinstance(r[k], float) else str(r[k]) for k in keys))
+    return rows
+
 # %% ../nbs/13_evaluate.ipynb #25ddfea9
 def read_asv_scores(path: str | Path # text file, one trial per line ending in `<key> <score>`, key = target | nontarget | spoof
                    ) -> tuple:
@@ -266,7 +300,6 @@ def evaluate(modality: str, # 'audio' or 'image'
              asv_scores: str | Path | None = None # ASVspoof ASV score file (`... key score` per line) for the full t-DCF
             ) -> dict:
     "Score a data set with a checkpoint; write scores.csv, metrics.json and plots to `out`; return the metrics."
-    from deepfake_nb.checkpoint import load_checkpoint, bundled_checkpoint
     dev = 'cuda' if device == 'auto' and torch.cuda.is_available() else ('cpu' if device == 'auto' else device)
     ckpt = Path(checkpoint) if checkpoint else bundled_checkpoint(modality)
     model, meta = load_checkpoint(ckpt, device=dev, modality=modality)
@@ -357,7 +390,7 @@ def main(argv: Sequence[str] | None = None # command-line arguments (default sys
         m = evaluate(a.modality, a.data, a.out, a.checkpoint, None if a.split == 'all' else a.split, a.threshold,
                      a.batch_size, a.device, a.limit, not a.no_progress, a.audio_dir, a.asv_scores)
     except (BadInputError, FileNotFoundError, ValueError, ImportError, RuntimeError) as e:
-        from deepfake_nb.config import report; return report('deepfake-evaluate', e)
+        return report('deepfake-evaluate', e)
     print(_summary(m)); print(f'wrote {Path(a.out)/"scores.csv"}, {Path(a.out)/"metrics.json"} and {len(m["plots"])} plots')
     return 0
 

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from .data import BadInputError
+from .config import load_config
 
 # %% auto #0
 __all__ = ['dlib_model_path', 'FaceCrop', 'eye_angle', 'align_matrix', 'warp_crop', 'apply_affine', 'DlibBackend', 'HaarBackend',
@@ -166,7 +167,6 @@ class FaceCropper:
                  cascade_dir: str | Path | None = None # Haar cascade folder (default cv2.data.haarcascades)
                 ):
         if cfg is None:
-            from deepfake_nb.config import load_config
             cfg = load_config()
         c = cfg.image
         self.detector = detector or c.face_detector

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import as_scores, as_labels, compute_eer
+from .config import load_config
 
 # %% auto #0
 __all__ = ['CATEGORIES', 'inconsistency', 'fuse', 'av_sync_score', 'make_pairs', 'fit_fusion', 'paired_report',
@@ -171,7 +172,6 @@ def load_fusion(path: str | Path | None = None, # a fusion.json (default: the bu
                 cfg=None # config whose `fusion` section is the fallback (default: packaged defaults)
                ) -> dict:
     "alpha, inconsistency_weight, threshold from a fusion.json, else from the config."
-    from deepfake_nb.config import load_config
     out = dict((cfg or load_config()).fusion)
     p = Path(path) if path else fusion_path()
     if p.exists():

@@ -11,12 +11,15 @@ from typing import Any
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import timm
+import time
+from .models.base import weight_average
+from .config import load_config
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch',
            'ConvStemPatchEmbed', 'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'npr_residual', 'NPRDetector',
-           'FrozenEncoderDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency',
-           'jpeg_robustness']
+           'FrozenEncoderDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency']
 
 # %% ../nbs/06_image_model.ipynb #9fa3e10b
 def dft_matrices(n: int # signal length
@@ -104,7 +107,6 @@ _VIT_PRETRAINED = {192: 'vit_tiny_patch16_224', 384: 'vit_small_patch16_224'}
 def rgb_backbone(cfg: Any # config (uses cfg.image and cfg.image_model)
                 ) -> tuple[nn.Module, int]:
     "The RGB backbone (classifier removed) and its embedding width."
-    import timm
     m, size = cfg.image_model, int(cfg.image.image_size)
     if m.backbone == 'vit':
         kw = dict(img_size=size, patch_size=m.patch_size, embed_dim=m.vit_dim, depth=m.vit_depth,
@@ -361,7 +363,6 @@ class EMATeacher(nn.Module):
                  decay: float = 0.999 # EMA decay per update
                 ):
         super().__init__()
-        from deepfake_nb.train import weight_average   # the loop's `train.ema` averaging
         self.decay = decay
         self.average = weight_average(student, decay)
         self.average.update_parameters(student)   # the first update copies: the teacher starts as the student
@@ -420,8 +421,6 @@ def benchmark_latency(configs: dict[str, dict] | None = None, # name -> config o
                       runs: int = 30 # timed runs per model
                      ) -> list[dict]:
     "Median latency per face crop at batch 1 (wall ms, and process CPU ms, which a busy machine inflates less); prints a table."
-    import time
-    from deepfake_nb.config import load_config
     configs = configs or {'vit+freq (default)': {}, 'vit only': {'image_model': {'use_freq': False}},
                           'freq only': {'image_model': {'use_rgb': False}}, 'efficientnet_b0+freq': {'image_model': {'backbone': 'efficientnet_b0'}}}
     old = torch.get_num_threads(); torch.set_num_threads(threads)
@@ -442,45 +441,4 @@ def benchmark_latency(configs: dict[str, dict] | None = None, # name -> config o
     finally: torch.set_num_threads(old)
     print(f"{'model':<24} {'input':>5} {'params(M)':>9} {'ms/crop':>8} {'cpu ms':>7}")
     for r in rows: print(f"{r['model']:<24} {r['size']:>5} {r['params_m']:>9.2f} {r['ms']:>8.1f} {r['cpu_ms']:>7.1f}")
-    return rows
-
-# %% ../nbs/06_image_model.ipynb #0a4bd78a
-def jpeg_robustness(checkpoint: str | Path, # image checkpoint (.safetensors)
-                    data: str | Path, # data root / image folder / manifest understood by `data.find_items`
-                    split: str | None = 'test', # split to score
-                    qualities: tuple = (0, 95, 75, 50), # JPEG qualities; 0 = the files as they are
-                    limit: int = 0, # score only this many items spread over the split (0 = all)
-                    batch_size: int = 64 # crops per forward pass
-                   ) -> list[dict]:
-    "Accuracy and EER of a checkpoint on a split re-compressed at each JPEG quality, overall and per source; prints a table."
-    import numpy as np
-    from deepfake_nb.checkpoint import load_checkpoint
-    from deepfake_nb.calibration import calibrator_from_dict
-    from deepfake_nb.config import load_config
-    from deepfake_nb.data import find_items, load_item, image_to_tensor
-    from deepfake_nb.faces import FaceCropper
-    from deepfake_nb.augment_image import jpeg
-    from deepfake_nb.metrics import compute_eer
-    model, meta = load_checkpoint(checkpoint, modality='image')
-    cfg = load_config(overrides=meta['config'])
-    cal, thr = calibrator_from_dict(meta.get('calibration')), float((meta.get('operating_point') or {}).get('threshold', 0.5))
-    items = find_items(data, 'image', split)
-    if limit: items = [items[i] for i in np.linspace(0, len(items) - 1, min(limit, len(items))).round().astype(int)]
-    fc, y = FaceCropper(cfg), np.array([it.label for it in items])
-    src = np.array([it.source or '?' for it in items])
-    originals = [load_item(it, 'image', cfg) for it in items]
-    rows = []
-    for q in qualities:
-        xs = torch.stack([image_to_tensor(fc(jpeg(im, q) if q else im)) for im in originals])
-        with torch.inference_mode(): lg = torch.cat([model(xs[i:i + batch_size]) for i in range(0, len(xs), batch_size)]).numpy()
-        p = np.asarray(cal(lg), dtype=np.float64)
-        r = {'jpeg': q or 'orig', 'n': len(y), 'acc': float(((p >= thr) == y).mean()), 'eer': compute_eer(p, y)[0]}
-        for s in np.unique(src):
-            k = src == s
-            r[f'acc {s}'] = float(((p[k] >= thr) == y[k]).mean())
-            r[f'eer {s}'] = compute_eer(p[k], y[k])[0] if len(np.unique(y[k])) == 2 else float('nan')
-        rows.append(r)
-    keys = list(rows[0])
-    print(' | '.join(keys)); print(' | '.join('---' for _ in keys))
-    for r in rows: print(' | '.join(f'{r[k]:.3f}' if isinstance(r[k], float) else str(r[k]) for k in keys))
     return rows

@@ -8,6 +8,9 @@ import resource, time
 from typing import Callable, Sequence
 
 import numpy as np
+import torch
+from sklearn.metrics import precision_recall_fscore_support, roc_auc_score, roc_curve
+from scipy.stats import norm
 
 # %% auto #0
 __all__ = ['ASVSPOOF2019_COSTS', 'as_labels', 'as_scores', 'det_curve', 'compute_eer', 'ece', 'ece_noise_floor', 'min_tdcf',
@@ -126,7 +129,6 @@ def binary_metrics(scores, # calibrated probability of FAKE per item
                    n_bins: int = 15 # ECE bins
                   ) -> dict:
     "accuracy, balanced accuracy, precision/recall/F1 (fake class), AUC, EER (+threshold), FAR, FRR, min t-DCF, ECE, counts."
-    from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
     s, y = as_scores(scores, labels)
     pred = (s >= threshold).astype(int)
     n_real, n_fake = int((y == 0).sum()), int((y == 1).sum())
@@ -149,7 +151,6 @@ def binary_metrics(scores, # calibrated probability of FAKE per item
 def _cuda_sync():
     "Wait for queued CUDA work, if torch and a GPU are present."
     try:
-        import torch
         if torch.cuda.is_available() and torch.cuda.is_initialized(): torch.cuda.synchronize()
     except ImportError: pass
 
@@ -168,16 +169,12 @@ def measure_latency(fn: Callable, # called with no arguments
 
 def reset_peak_memory():
     "Reset the CUDA peak-memory counter (the RSS peak of a process cannot be reset)."
-    try:
-        import torch
-        if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
-    except ImportError: pass
+    if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
 
 def peak_memory(device: str | None = None # 'cuda' for the GPU peak, 'cpu' for the process RSS peak; None = cuda if available
                ) -> dict:
     "Peak memory in MiB: CUDA peak allocated on a GPU, else the peak resident set size of this process."
-    try: import torch; cuda = torch.cuda.is_available()
-    except ImportError: cuda = False
+    cuda = torch.cuda.is_available()
     if (device or ('cuda' if cuda else 'cpu')).startswith('cuda') and cuda:
         return dict(kind='cuda_peak_allocated', mib=torch.cuda.max_memory_allocated() / 2**20)
     return dict(kind='cpu_peak_rss', mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # Linux: KiB
@@ -192,7 +189,6 @@ def _fig_ax(ax=None, figsize=(4.5, 4)):
 
 def plot_roc(scores, labels, ax=None, label: str | None = None):
     "ROC curve (fake = positive: true-positive rate = 1 - FAR against false-positive rate = FRR) with its AUC."
-    from sklearn.metrics import roc_curve, roc_auc_score
     s, y = as_scores(scores, labels)
     fig, ax = _fig_ax(ax)
     fpr, tpr, _ = roc_curve(y, s)
@@ -204,7 +200,6 @@ def plot_roc(scores, labels, ax=None, label: str | None = None):
 
 def plot_det(scores, labels, ax=None, label: str | None = None):
     "DET curve (FAR against FRR on normal-deviate axes) with the EER point."
-    from scipy.stats import norm
     frr, far, _ = det_curve(scores, labels)
     eer, _ = compute_eer(scores, labels)
     fig, ax = _fig_ax(ax)

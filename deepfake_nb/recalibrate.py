@@ -9,6 +9,17 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+
+from .detector import prep_audio, crop_face, _error_message, Branch
+from .faces import FaceCropper
+from .metrics import binary_metrics
+from .calibration import fit_calibrator
+from .checkpoint import checkpoint_meta, _atomic_write
+from .data import find_items, BadInputError
+from .train import operating_point, bundle_checkpoint
 
 # %% auto #0
 __all__ = ['score_items', 'recalibrate', 'main']
@@ -19,10 +30,8 @@ def score_items(branch, # a `detector.Branch`
                 progress: bool = False # print a dot every 100 items
                ) -> tuple[np.ndarray, np.ndarray, list]:
     "(logits [n], labels [n], skipped error messages) of items, through the detector's inference path."
-    from deepfake_nb.detector import prep_audio, crop_face, _error_message
     cropper = None
     if branch.modality == 'image':
-        from deepfake_nb.faces import FaceCropper
         cropper = FaceCropper(branch.cfg, no_face='center_crop')
     z, y, skipped = [], [], []
     for k, it in enumerate(items):
@@ -36,7 +45,6 @@ def score_items(branch, # a `detector.Branch`
 # %% ../nbs/13a_recalibrate.ipynb #4c7d6efe
 def _rates(p: np.ndarray, y: np.ndarray, lo: float, hi: float, n_bins: int, old: np.ndarray | None = None) -> dict:
     "ECE, EER, AUC and the three-outcome rates of calibrated scores `p` at (lo, hi)."
-    from deepfake_nb.metrics import binary_metrics
     m = binary_metrics(p, y, threshold=hi, n_bins=n_bins) if len(set(y.tolist())) == 2 else {}
     out = {'n_real': int((y == 0).sum()), 'n_fake': int((y == 1).sum()), 'ece': m.get('ece'), 'eer': m.get('eer'), 'auc': m.get('auc'),
            'miss_rate': float((p[y == 1] < lo).mean()) if (y == 1).any() else None,
@@ -56,13 +64,6 @@ def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
                 progress: bool = False # dots on stderr while scoring
                ) -> dict:
     "Re-score the validation splits, refit the calibrator and the two thresholds, write `out`; returns the report."
-    from safetensors import safe_open
-    from safetensors.torch import load_file, save_file
-    from deepfake_nb.calibration import fit_calibrator
-    from deepfake_nb.checkpoint import checkpoint_meta, _atomic_write
-    from deepfake_nb.data import find_items, BadInputError
-    from deepfake_nb.detector import Branch
-    from deepfake_nb.train import operating_point, bundle_checkpoint
     t0 = time.time()
     checkpoint, out = Path(checkpoint), Path(out)
     modality = checkpoint_meta(checkpoint)['modality']
@@ -116,7 +117,6 @@ def _card(card: str, rep: dict) -> str:
 def main(argv: list | None = None # arguments (None: sys.argv[1:])
         ) -> int:
     "Entry point of `deepfake-calibrate`; returns the exit status."
-    from deepfake_nb.data import BadInputError
     ap = argparse.ArgumentParser(prog='deepfake-calibrate', description='Refit a checkpoint\'s calibrator and its two verdict thresholds '
                                  '(real_below, fake_above) on the validation splits of one or more data roots; the weights are not changed.',
                                  epilog='Exit status: 0 done, 2 on a usage error or a bad checkpoint / data root.')
@@ -133,7 +133,6 @@ def main(argv: list | None = None # arguments (None: sys.argv[1:])
     a = ap.parse_args(argv)
     for t in (a.miss_target, a.false_alarm_target):
         if not 0 <= t < 0.5: ap.error('targets must be in [0, 0.5)')
-    import torch
     torch.set_num_threads(max(1, a.threads))
     try: rep = recalibrate(a.checkpoint, a.data, a.out, a.split, a.method, a.miss_target, a.false_alarm_target, a.bundle, progress=True)
     except (BadInputError, ValueError, OSError) as e: print(f'deepfake-calibrate: error: {e}', file=sys.stderr); return 2

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_train.ipynb #861668b2
 from __future__ import annotations
-import argparse, csv, io, json, math, os, random, time
+import argparse, csv, inspect, io, json, math, os, random, shlex, shutil, sys, time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -15,20 +15,25 @@ import torch
 import torch.nn as nn
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
-from torch.utils.data import DataLoader, Dataset, Sampler, DistributedSampler, WeightedRandomSampler
+from torch.utils.data import DataLoader, Dataset, Sampler, DistributedSampler, WeightedRandomSampler, RandomSampler
 from tqdm import tqdm
+from sklearn.metrics import roc_auc_score
 
-from .config import load_config
-from .checkpoint import save_state, load_state, save_checkpoint, build_model, _atomic_write, _check_modality, WEIGHTS_DIR
+from .config import load_config, ConfigError, run_cli, report
+from .checkpoint import save_state, load_state, save_checkpoint, build_model, _atomic_write, _check_modality, WEIGHTS_DIR, checkpoint_meta
 from .losses import DetectionLoss
-from .metrics import compute_eer
+from .models.base import weight_average
+from .metrics import compute_eer, binary_metrics
+from .data import BadInputError, prepare_audio, clip_samples, image_to_tensor, find_items, make_loader
+from . import augment_audio, data, augment_image, faces
+from .calibration import fit_calibrator
 
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'MODALITY_SPECS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device',
            'setup_distributed', 'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader',
-           'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'weight_average', 'fit',
-           'RealNegatives', 'split_dataset', 'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint',
-           'calibrate_on_val', 'fit_closed_form', 'train_modality', 'train_parser', 'cli_main']
+           'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'fit', 'RealNegatives',
+           'split_dataset', 'make_datasets', 'operating_point', 'model_card', 'bundle_checkpoint', 'calibrate_on_val',
+           'fit_closed_form', 'train_modality', 'train_parser', 'cli_main']
 
 # %% ../nbs/12_train.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -129,7 +134,6 @@ def distribute_loader(loader: DataLoader, # the loader a one-process run would u
     if isinstance(s, WeightedRandomSampler):
         sampler = DistributedWeightedSampler(s.weights, s.num_samples, env.rank, env.world, seed)
     else:
-        from torch.utils.data import RandomSampler
         sampler = DistributedSampler(loader.dataset, env.world, env.rank, shuffle=isinstance(s, RandomSampler), seed=seed, drop_last=False)
     return DataLoader(loader.dataset, batch_size=loader.batch_size, sampler=sampler, num_workers=loader.num_workers,
                       collate_fn=loader.collate_fn, pin_memory=loader.pin_memory, drop_last=loader.drop_last,
@@ -180,7 +184,6 @@ def _unpack(batch) -> tuple[torch.Tensor, torch.Tensor]:
 
 def _accepts_embedding(model: nn.Module) -> bool:
     "Whether the (unwrapped) model's forward takes `return_embedding`."
-    import inspect
     m = getattr(model, 'module', model)
     try: return 'return_embedding' in inspect.signature(m.forward).parameters
     except (TypeError, ValueError): return False
@@ -248,7 +251,6 @@ def val_metrics(logits: np.ndarray, # validation logits (higher = more fake)
                 labels: np.ndarray # 0 real / 1 fake
                ) -> dict:
     "eer, auc and acc (at logit 0) of validation logits."
-    from sklearn.metrics import roc_auc_score
     labels = np.asarray(labels).astype(int)
     acc = float(np.mean((np.asarray(logits) > 0).astype(int) == labels)) if len(labels) else float('nan')
     if len(np.unique(labels)) < 2 or not np.isfinite(logits).all(): return {'eer': float('nan'), 'auc': float('nan'), 'acc': acc}
@@ -293,14 +295,6 @@ def _fmt(row: dict) -> str:
     "One printable line per epoch."
     return '  '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in row.items())
 
-def weight_average(model: nn.Module, # the model being trained (unwrapped)
-                   decay: float # EMA decay per optimizer step; 0 = no averaging
-                  ) -> nn.Module | None:
-    "An EMA copy of `model` (parameters and buffers) updated by `.update_parameters(model)`, or None when `decay` is 0."
-    if not decay: return None
-    if not 0 < decay < 1: raise ValueError(f'train.ema must be 0 (off) or in (0, 1), got {decay}')
-    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
 
 def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
         train_loader: DataLoader, # training batches (x, y)
@@ -345,7 +339,6 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
             if len(rngs) == env.world: set_rng_state(rngs[env.rank])
             else: seed_everything(int(cfg.seed) + env.rank + start)   # world size changed: fresh, reproducible streams
         except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as e:
-            from deepfake_nb.data import BadInputError
             why = (str(e).strip().splitlines() or [''])[0][:200]
             raise BadInputError(last_path, f'cannot resume: not a training state of this model and config ({type(e).__name__}: {why}); '
                                 'delete it or pass --no-resume') from None
@@ -442,7 +435,6 @@ class RealNegatives(Dataset):
 # %% ../nbs/12_train.ipynb #3994b1f0
 def _audio_negative(ds, i: int, fn: Callable):
     "A vocoded negative of audio item `i`: trimmed/normalised clip -> random crop -> `fn` -> augmentation -> window."
-    from deepfake_nb.data import prepare_audio, clip_samples
     n = clip_samples(ds.cfg)
     def aug(w):
         if len(w) > n:
@@ -455,7 +447,6 @@ def _audio_negative(ds, i: int, fn: Callable):
 
 def _image_negative(ds, i: int, fn: Callable):
     "A self-blended negative of image item `i`: cached crop -> `fn` -> augmentation -> tensor."
-    from deepfake_nb.data import image_to_tensor
     im = fn(ds.image(i))
     if ds.augment is not None: im = ds.augment(im)
     return image_to_tensor(ds._fit(im))
@@ -471,7 +462,6 @@ class _Reseeded:
 
 def _vocoder_fn(cfg) -> Callable:
     "wave -> vocoded wave, one of `augment.audio.negative_methods` per call, randomness from `_torch_rng`."
-    from deepfake_nb import augment_audio
     augment_audio.make_negative_fn(cfg)   # validates the method names
     methods, sr = list(cfg.augment.audio.negative_methods), cfg.audio.sample_rate
     def fn(wave):
@@ -481,7 +471,6 @@ def _vocoder_fn(cfg) -> Callable:
 
 def _audio_parts(cfg) -> dict:
     "Audio dataset class, augmentation and vocoder negatives."
-    from deepfake_nb import data, augment_audio
     return dict(dataset=data.AudioDataset, augment=_Reseeded(augment_audio.AudioAugment(cfg)), kwargs={},
                 fraction=cfg.augment.audio.real_negatives,
                 negative_fn=_vocoder_fn(cfg) if cfg.augment.audio.real_negatives > 0 else None,
@@ -489,7 +478,6 @@ def _audio_parts(cfg) -> dict:
 
 def _image_parts(cfg) -> dict:
     "Image dataset class, augmentation, face cropper and real-only negatives (self-blends and generator fingerprints)."
-    from deepfake_nb import data, augment_image, faces
     a = cfg.augment.image
     fr = {'self_blend': float(a.self_blend), 'fingerprint': float(a.get('fingerprint', 0.0))}
     return dict(dataset=data.ImageDataset, augment=augment_image.ImageAugment(cfg), kwargs={'crop': faces.FaceCropper(cfg)},
@@ -516,7 +504,6 @@ def split_dataset(modality: str, # 'audio' or 'image'
                   parts: dict | None = None # `MODALITY_SPECS[modality]['parts'](cfg)`, if already built
                  ) -> Dataset:
     "The dataset of one split of `cfg.data.root` and of each `cfg.data.extra_roots`; a split without both labels is refused by name."
-    from deepfake_nb.data import find_items, BadInputError
     p = parts or MODALITY_SPECS[_check_modality(modality)]['parts'](cfg)
     roots = [cfg.data.root, *(cfg.data.get('extra_roots') or [])]
     items = [it for r in roots for it in find_items(r, modality, split)]
@@ -544,7 +531,6 @@ def operating_point(probs: np.ndarray, # calibrated probability of fake per vali
                     false_alarm_target: float = 0.05 # reals allowed at or above `fake_above` (called fake) on validation
                    ) -> dict:
     "EER threshold on calibrated scores with FAR/FRR/precision/recall there, and the two thresholds of the three-outcome rule."
-    from deepfake_nb.metrics import binary_metrics
     probs, labels = np.asarray(probs, dtype=np.float64), np.asarray(labels).astype(int)
     eer, thr = compute_eer(probs, labels)
     m = binary_metrics(probs, labels, threshold=thr)
@@ -591,8 +577,6 @@ def bundle_checkpoint(ckpt: str | Path, # a trained `model.safetensors`
                       weights_dir: str | Path | None = None # destination folder (default: the package's weights folder)
                      ) -> Path:
     "Copy a validated checkpoint to `<weights_dir>/<modality>.safetensors` and write its model card `<modality>.md`, atomically."
-    import shutil
-    from deepfake_nb.checkpoint import checkpoint_meta
     meta = checkpoint_meta(ckpt, modality)
     d = Path(weights_dir) if weights_dir is not None else WEIGHTS_DIR
     dest = _atomic_write(d/f'{modality}.safetensors', lambda tmp: shutil.copyfile(ckpt, tmp))
@@ -606,8 +590,6 @@ def calibrate_on_val(model: nn.Module, # the trained detector (or a merged ensem
                      sample_ndim: int | None = None # dims of one input (1 waveform, 3 image), for multi-window batches
                     ) -> tuple:
     "(calibrator, operating point, validation metrics): the calibrator named by the config fitted on the validation logits, the EER threshold of its scores."
-    from deepfake_nb.calibration import fit_calibrator
-    from deepfake_nb.metrics import binary_metrics
     logits, labels = predict_logits(model, val_dl, sample_ndim)
     cal = fit_calibrator(logits, labels, method=cfg.calibration.method)
     probs = np.asarray(cal(logits), dtype=np.float64)
@@ -632,10 +614,8 @@ def train_modality(modality: str, # 'audio' or 'image'
                    command: str = '' # the command line, recorded in the model card
                   ) -> dict:
     "Train, calibrate and save a detector for `modality`; returns fit results plus calibration and operating point."
-    from deepfake_nb.data import make_loader
     spec = MODALITY_SPECS[_check_modality(modality)]
     if cfg[f'{modality}_model'].get('members'):
-        from deepfake_nb.config import ConfigError
         raise ConfigError(f'a non-empty {modality}_model.members describes a merged ensemble: train each member on its own (--seed) and merge them with deepfake-ensemble')
     env = setup_distributed(cfg)
     if cfg.train.get('threads'): torch.set_num_threads(int(cfg.train.threads))
@@ -682,14 +662,10 @@ def cli_main(modality: str, # 'audio' or 'image'
              argv: list[str] | None = None # arguments (default: sys.argv[1:])
             ) -> int:
     "Entry point shared by `train_audio.main` and `train_image.main`; returns the exit code (the one error path of `config.run_cli`)."
-    from deepfake_nb.config import run_cli
     return run_cli(f'deepfake-train-{modality}', lambda av: _train_cli(modality, av), argv)
 
 def _train_cli(modality: str, argv: list[str]) -> int:
     "Parse, load and validate the config, train; bad config / data become one line and exit 2."
-    import sys, shlex
-    from deepfake_nb.config import ConfigError
-    from deepfake_nb.data import BadInputError
     a = train_parser(modality).parse_args(argv)
     over: dict = {}
     if a.data: over.setdefault('data', {})['root'] = a.data
@@ -703,6 +679,6 @@ def _train_cli(modality: str, argv: list[str]) -> int:
         command = 'python -m deepfake_nb.train_' + modality + ' ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
         train_modality(modality, cfg, out, bundle=a.bundle, command=command)
     except (ConfigError, BadInputError, ImportError) as e:
-        from deepfake_nb.config import report; return report(f'deepfake-train-{modality}', e)
+        return report(f'deepfake-train-{modality}', e)
     finally: cleanup_distributed()
     return 0

@@ -10,9 +10,13 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 
-from .config import cli_entry, load_config
+from .config import cli_entry, load_config, report
 from .fusion import make_pairs, fit_fusion, paired_report, plot_paired_report, fusion_path, CATEGORIES
+from .checkpoint import load_checkpoint, checkpoint_meta, WEIGHTS_DIR
+from .data import find_items
+from .evaluate import score_files
 
 # %% auto #0
 __all__ = ['main']
@@ -20,13 +24,10 @@ __all__ = ['main']
 # %% ../nbs/10a_train_multimodal.ipynb #3f1eff5f
 def _scores_for(modality: str, split: str, csv: str | None, checkpoint: str | None, data: str, report_dir: Path, cache: dict) -> tuple:
     "A per-file score table of `modality` on `split` (from a CSV or by scoring), and the modality's threshold."
-    from deepfake_nb.checkpoint import load_checkpoint, checkpoint_meta, WEIGHTS_DIR
     ck = Path(checkpoint) if checkpoint else WEIGHTS_DIR/f'{modality}.safetensors'
     if csv:  # threshold from the checkpoint when it is there, else 0.5
         meta = checkpoint_meta(ck, modality) if ck.exists() else {}
         return pd.read_csv(csv, keep_default_na=False, na_values=['']), float((meta.get('operating_point') or {}).get('threshold', 0.5))
-    from deepfake_nb.data import find_items
-    from deepfake_nb.evaluate import score_files
     if modality not in cache: cache[modality] = load_checkpoint(ck, modality=modality)
     model, meta = cache[modality]
     items = find_items(data, modality, split)
@@ -58,7 +59,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = default)')
     a = ap.parse_args(argv)
     try:
-        import torch
         if a.threads: torch.set_num_threads(a.threads)
         cfg = load_config(a.config)
         data, seed = a.data or cfg.data.root, a.seed if a.seed is not None else int(cfg.seed)
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rep_val = paired_report(val_pairs, fit, thr['audio'], thr['image'])
         rep_test = paired_report(test_pairs, fit, thr['audio'], thr['image'])
     except (ValueError, FileNotFoundError, ImportError, RuntimeError) as e:
-        from deepfake_nb.config import report; return report('deepfake-train-multimodal', e)
+        return report('deepfake-train-multimodal', e)
     out = Path(a.out) if a.out else fusion_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = {**fit, 'fitted_on': f'val pairs ({a.n_per_category} per category, seed {seed})', 'n_per_category': a.n_per_category,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_webapp.ipynb #c4bea6e7
 from __future__ import annotations
-import os
+import os, socket, time
 os.environ['GRADIO_ANALYTICS_ENABLED'] = 'False'  # no telemetry calls; set before gradio is imported
 import argparse, atexit, html, logging, shutil, signal, sys, tempfile
 from dataclasses import dataclass
@@ -17,9 +17,11 @@ import torch.nn as nn
 from matplotlib.figure import Figure
 from scipy.ndimage import gaussian_filter
 from scipy.signal import spectrogram
+from urllib.parse import urlparse
 
 from .config import cli_entry
-from .data import audio_windows, clip_samples, normalize_rms, prepare_audio, trim_silence
+from .data import audio_windows, clip_samples, normalize_rms, prepare_audio, trim_silence, load_item, AUDIO_EXTS, IMAGE_EXTS
+from .detector import crop_face, read_video, VIDEO_EXTS, Detector
 
 # %% auto #0
 __all__ = ['log', 'INTRO', 'HEATMAP_NOTE', 'CHROMIUM', 'CHROMIUM_ARGS', 'input_gradient', 'smooth_abs', 'AudioExplanation',
@@ -248,7 +250,6 @@ def prune_uploads(upload_dir: str | Path, # gradio's upload directory
                   max_age_s: float = 600.0 # files older than this are removed regardless
                  ) -> int:
     "Bound the upload folder: remove stale files, then the oldest until it holds at most `max_mb`; returns how many were removed."
-    import time
     root = Path(upload_dir)
     if not root.is_dir(): return 0
     files = sorted((f for f in root.rglob('*') if f.is_file() and not f.is_symlink()), key=lambda f: f.stat().st_mtime)
@@ -339,7 +340,6 @@ def explain_audio_file(detector: Any, # a `deepfake_nb.detector.Detector`
                        title: str = '' # figure title
                       ) -> Figure | None:
     "The audio picture (waveform, spectrogram, gradient heat maps) for one clip; None without a torch model."
-    from deepfake_nb.data import load_item
     b = detector.branch('audio')
     model = _torch_model(b)
     if model is None: return None
@@ -351,7 +351,6 @@ def explain_image_file(detector: Any, # a `deepfake_nb.detector.Detector`
                        title: str = '' # figure title
                       ) -> Figure | None:
     "The face picture (aligned crop, gradient heat map) for one image; None without a torch model."
-    from deepfake_nb.detector import crop_face
     b = detector.branch('image')
     model = _torch_model(b)
     if model is None: return None
@@ -364,7 +363,6 @@ def explain_video_file(detector: Any, # a `deepfake_nb.detector.Detector`
                        title: str = '' # figure title
                       ) -> tuple[Figure | None, Figure | None]:
     "(audio picture of the soundtrack or None, face picture of the middle sampled frame with a face or None)."
-    from deepfake_nb.detector import read_video, crop_face
     bi = detector.branch('image')
     clip = read_video(path, detector.n_frames, 16000, max_seconds=float(bi.cfg.data.max_audio_seconds))
     order = sorted(range(len(clip.frames)), key=lambda i: abs(i - (len(clip.frames) - 1) / 2))
@@ -452,8 +450,6 @@ def make_app(detector: Any, # a `deepfake_nb.detector.Detector` (or anything wit
              explain: bool = True # draw gradient heat maps
             ) -> gr.Blocks:
     "The web page (not launched): uploads, Score button, verdict, confidence bar and pictures."
-    from deepfake_nb.data import AUDIO_EXTS, IMAGE_EXTS
-    from deepfake_nb.detector import VIDEO_EXTS
     upload_dir = private_upload_dir(upload_dir)
     with gr.Blocks(title='deepfake_nb: is it fake?', analytics_enabled=False, delete_cache=(600, 600)) as app:
         gr.Markdown(INTRO.format(mb=max_file_size_mb))
@@ -523,7 +519,6 @@ def parse_args(argv: Sequence[str] | None = None # command-line arguments (None:
 def main(argv: Sequence[str] | None = None # command-line arguments (None: sys.argv)
         ) -> None:
     "Entry point of `deepfake-webapp`: load the detector and serve the page until interrupted."
-    from deepfake_nb.detector import Detector
     a = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     for noisy in ('httpx', 'httpcore', 'uvicorn.access'): logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -541,7 +536,6 @@ CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic'
 
 def free_port() -> int:
     "A TCP port on 127.0.0.1 that is free right now."
-    import socket
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
@@ -554,7 +548,6 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
                      executable: str = CHROMIUM # the Chromium binary
                     ) -> dict:
     "Upload files in headless Chromium, press Score, and read the outcome: verdict, score, error, text, external requests."
-    from urllib.parse import urlparse
     from playwright.sync_api import sync_playwright
     host, external, ms = urlparse(url).netloc, [], timeout_s * 1000
     def route(r):

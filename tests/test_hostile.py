@@ -471,7 +471,8 @@ def test_evaluate_hostile_options(tiny, tmp_path):
 
 def test_export_bench_ensemble_hostile(tiny, tmp_path):
     from deepfake_nb.ensemble import main as ens
-    from deepfake_nb.export import main as export, bench_main
+    from deepfake_nb.export import main as export
+    from deepfake_nb.bench import bench_main
     bad = [_rewrite(tiny['audio'], tmp_path / 'nan.safetensors', {'operating_point': {'threshold': 5.0}}), tmp_path / 'missing.safetensors',
            Path(tmp_path / 'junk.safetensors')]
     bad[2].write_bytes(b'junk' * 50)
