@@ -3,7 +3,8 @@ import sys
 from pathlib import Path
 import torch
 from deepfake_nb.config import load_config
-from deepfake_nb.train import train_modality, setup_distributed, cleanup_distributed
+from deepfake_nb.train.recipe import train_modality
+from deepfake_nb.train.engine import setup_distributed, cleanup_distributed
 
 if __name__ == '__main__':
     cfg, out = load_config(sys.argv[1]), Path(sys.argv[2])

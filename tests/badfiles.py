@@ -146,7 +146,7 @@ def wrong_arch_checkpoint(path: str | Path, modality: str = 'audio', kind: str =
     """
     import torch
     from deepfake_nb.checkpoint import build_model, save_checkpoint
-    from deepfake_nb.detector import tiny_config
+    from deepfake_nb.testing import tiny_config
     cfg = tiny_config()
     if kind == 'keys': model = build_model('image' if modality == 'audio' else 'audio', cfg)
     else:

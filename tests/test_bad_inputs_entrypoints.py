@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from badfiles import (TEXT, VALID_AUDIO, VALID_IMAGE, faceless_png, nan_wav, one_pixel_png, one_sample_wav, pickle_pt,
                       plain_safetensors, png_header, ten_hour_wav, write, wrong_arch_checkpoint)
-from deepfake_nb.data import BadInputError
+from deepfake_nb.data.io import BadInputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / 'samples'
@@ -51,7 +51,7 @@ def case_table():
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):
     "Tiny random-init checkpoints (audio, image, and an image one whose config says image.no_face = error)."
-    from deepfake_nb.detector import make_tiny_checkpoints, tiny_config
+    from deepfake_nb.testing import make_tiny_checkpoints, tiny_config
     d = tmp_path_factory.mktemp('tiny')
     ck = make_tiny_checkpoints(d)
     strict = tiny_config(); strict.image.no_face = 'error'  # (tiny_config(overrides) only accepts keys of its tiny table)
@@ -61,14 +61,14 @@ def tiny(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def det(tiny):
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     torch.set_num_threads(1)
     return Detector.from_pretrained(audio_checkpoint=tiny['audio'], image_checkpoint=tiny['image'])
 
 
 def _video(d: Path) -> Path:
     "A valid 1 s MP4 (still face image + audio track)."
-    from deepfake_nb.detector import make_test_video
+    from deepfake_nb.testing import make_test_video
     return make_test_video(d / 'good.mp4', SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg', SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac',
                            seconds=1.0, fps=5, size=64)
 
@@ -183,7 +183,7 @@ def test_detector_catalogue(det, media):
 
 def test_detector_no_face_fallback_and_strict(det, tiny, media):
     "Default: a face-less image gets no verdict ('no face found'); no_face='center_crop' scores the centre and says so; image.no_face=error refuses it."
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     path = next(p for p, k, _ in media if k == 'image without a face')
     r = det.predict_image(path)
     assert (r.error, r.prediction, r.reason, r.face_found) == (None, 'abstain', 'no face found', False)
@@ -250,7 +250,7 @@ def test_detector_truncated(det, ext, frac):
 
 def test_detector_bad_checkpoints(evil, goods):
     "Every bad checkpoint: a clear error naming the checkpoint on every predict call, and no payload ever runs."
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     ckpts, marker = evil
     audio_file = next(g for g in goods if g.endswith('.flac'))
     for ck, klass in ckpts:
@@ -266,7 +266,7 @@ def test_detector_bad_checkpoints(evil, goods):
 # --- batch scorer (predict_batch, shards, merge) ------------------------------------------------------
 
 def test_batch_keeps_going_with_every_row(det, media, goods, tmp_path):
-    from deepfake_nb.detector import read_results
+    from deepfake_nb.infer.results import read_results
     paths = [p for p, _, _ in media] + goods
     out = tmp_path / 'rows.jsonl'
     res = det.predict_batch(paths, out=out, workers=2, batch_size=4, progress=False)
@@ -282,7 +282,7 @@ def test_batch_keeps_going_with_every_row(det, media, goods, tmp_path):
 
 
 def test_batch_with_bad_checkpoint_keeps_the_other_modality(evil, goods, tiny, tmp_path):
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     ckpts, marker = evil
     for ck, klass in ckpts[:1]:  # a pickle payload (the other classes fail the same branch load, see test_detector_bad_checkpoints)
         d = Detector.from_pretrained(audio_checkpoint=ck, image_checkpoint=tiny['image'])
@@ -345,7 +345,7 @@ def test_cli_bad_checkpoints(evil, goods, capsys):
 def test_cli_unreadable_list_file(tiny, tmp_path, capsys):
     "A .txt list of inputs that is binary junk: a one-line usage error naming it (exit 2), in single and batch mode."
     from deepfake_nb.cli import detect_main
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     lst = write(tmp_path, 'inputs.txt', np.random.default_rng(3).bytes(3000))
     ck = ['--audio-checkpoint', str(tiny['audio']), '--image-checkpoint', str(tiny['image'])]
     for extra in ([], ['--out', str(tmp_path / 'o.csv'), '--workers', '0']):
@@ -361,7 +361,7 @@ def test_cli_unreadable_list_file(tiny, tmp_path, capsys):
 
 def test_cli_shards_and_merge(tiny, media, goods, tmp_path, capsys):
     from deepfake_nb.cli import detect_main
-    from deepfake_nb.detector import read_results
+    from deepfake_nb.infer.results import read_results
     one = {k: (p, k, e) for p, k, e in reversed(media)}.values()  # one file per class keeps this quick
     files = [p for p, _, _ in one] + goods
     ck = ['--audio-checkpoint', str(tiny['audio']), '--image-checkpoint', str(tiny['image'])]
@@ -382,7 +382,7 @@ def test_cli_shards_and_merge(tiny, media, goods, tmp_path, capsys):
 
 def _layout_with_bad_files(root: Path, media, modality: str) -> tuple[Path, dict]:
     "A tiny seed layout (test split) plus every bad file of `modality` placed under real/ and fake/; returns (root, {path: class})."
-    from deepfake_nb.evaluate import make_tiny_layout
+    from deepfake_nb.testing import make_tiny_layout
     make_tiny_layout(root, n=2, splits=('test',), broken=False)
     bad, exts = {}, AUDIO if modality == 'audio' else IMAGE
     for i, (path, klass, expect) in enumerate(media):
@@ -447,7 +447,8 @@ def test_evaluate_junk_data_lists(tiny, tmp_path, capsys):
 
 
 def test_evaluate_bad_checkpoints(evil, tmp_path, capsys):
-    from deepfake_nb.evaluate import main, make_tiny_layout
+    from deepfake_nb.evaluate import main
+    from deepfake_nb.testing import make_tiny_layout
     ckpts, marker = evil
     root = make_tiny_layout(tmp_path / 'data', n=1, splits=('test',), broken=False)
     for ck, klass in ckpts:
@@ -501,11 +502,11 @@ def test_load_checkpoint_fuzz(tiny, data, frac, truncate):
 
 
 def test_train_resume_refuses_bad_last_pt(evil, tmp_path, capsys):
-    "`python -m deepfake_nb.train_audio` resuming from a malicious or foreign last.pt: exit 2, one-line error, payload never runs."
+    "`python -m deepfake_nb.train.audio` resuming from a malicious or foreign last.pt: exit 2, one-line error, payload never runs."
     from _toy_train import toy_config, toy_layout
     from deepfake_nb.checkpoint import build_model, save_state
-    from deepfake_nb.detector import tiny_config
-    from deepfake_nb.train_audio import main
+    from deepfake_nb.testing import tiny_config
+    from deepfake_nb.train.audio import main
     ckpts, marker = evil
     root = toy_layout(tmp_path / 'data', n=2)
     cfg = toy_config(root, tmp_path / 'tiny.yaml', epochs=1)
@@ -556,7 +557,7 @@ def test_web_upload_catalogue(det, media):
 
 
 def test_web_upload_pairs_and_checkpoints(det, media, evil):
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     from deepfake_nb.webapp import _warm_up, score_uploads
     good_a, good_i = str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac'), str(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')
     bad_a = next(p for p, k, e in media if p.endswith('text.wav'))

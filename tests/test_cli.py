@@ -20,7 +20,7 @@ ENV = {**os.environ, 'PYTHONWARNINGS': 'ignore', 'OMP_NUM_THREADS': '1'}
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):
     "Tiny random audio and image checkpoints, plus the CLI arguments that select them."
-    from deepfake_nb.detector import make_tiny_checkpoints
+    from deepfake_nb.testing import make_tiny_checkpoints
     d = tmp_path_factory.mktemp('tiny')
     ck = make_tiny_checkpoints(d)
     return ck, ['--audio-checkpoint', str(ck['audio']), '--image-checkpoint', str(ck['image'])]
@@ -142,7 +142,7 @@ def test_multimodal_pair(tiny):
 
 def test_video(tiny, tmp_path):
     "A clip built from a sample face and a sample speech clip: faces across frames + audio track, fused."
-    from deepfake_nb.detector import make_test_video
+    from deepfake_nb.testing import make_test_video
     clip = make_test_video(tmp_path/'clip.mp4', SAMPLES/'image_dev_real_i01eaa6e49e5d.jpg', SAMPLES/'audio_dev_fake_a02ce9932c69d_00.flac')
     _, ck = tiny
     p = run(['--video', clip, '--json', '--frames', '8'] + ck)
@@ -158,7 +158,7 @@ def test_video(tiny, tmp_path):
 
 def test_batch_csv_with_error_rows(tiny, tmp_path):
     "Batch mode (--out) writes one row per input, error rows included, through DataLoader workers."
-    from deepfake_nb.detector import read_results
+    from deepfake_nb.infer.results import read_results
     _, ck = tiny
     bad = tmp_path/'broken.jpg'; bad.write_bytes(b'not an image')
     lst = tmp_path/'list.txt'; lst.write_text(f'{SAMPLES}\n{bad}\n')
@@ -196,7 +196,7 @@ def test_center_crop_option_marks_the_verdict(tiny):
 
 def test_shards_and_merge_keep_the_row_set(tiny, tmp_path):
     "Shards 0/3, 1/3, 2/3 are disjoint; merged they hold exactly the rows of an unsharded run."
-    from deepfake_nb.detector import read_results
+    from deepfake_nb.infer.results import read_results
     _, ck = tiny
     bad = tmp_path/'broken.flac'; bad.write_bytes(b'nope' * 10)
     full = tmp_path/'full.jsonl'
@@ -221,7 +221,7 @@ def test_shards_and_merge_keep_the_row_set(tiny, tmp_path):
 
 def test_torchrun_env_shard(tiny, tmp_path):
     "--shard auto reads RANK/WORLD_SIZE (as set by torchrun)."
-    from deepfake_nb.detector import shard_paths, expand_inputs
+    from deepfake_nb.infer.batch import shard_paths, expand_inputs
     _, ck = tiny
     out = tmp_path/'r1.jsonl'
     p = run(['samples', '--out', out, '--shard', 'auto', '--workers', '0', '--quiet'] + ck, script='detect.py', env={'RANK': '1', 'WORLD_SIZE': '2'})

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from PIL import Image
 
 from deepfake_nb.config import load_config
-from deepfake_nb.data import (AudioDataset, BadInputError, ImageDataset, find_items, load_audio, load_image,
-                              scan_items, wav_declared_frames)
+from deepfake_nb.data.datasets import AudioDataset, ImageDataset, find_items, scan_items
+from deepfake_nb.data.io import BadInputError, load_audio, load_image, wav_declared_frames
 
 from badfiles import AUDIO_EXTS, IMAGE_EXTS, VALID_AUDIO, VALID_IMAGE  # generators shared with test_bad_inputs_entrypoints.py
 from badfiles import audio_bytes as _audio_bytes, image_bytes as _image_bytes, write as _write, wav_header as _wav_header, png_header as _png_header
@@ -261,7 +261,7 @@ def test_datasets_skip_bad_files(tmp_path):
 
 def test_scan_cli_reports_bad_files(tmp_path):
     _mixed_tree(tmp_path)
-    r = subprocess.run([sys.executable, '-m', 'deepfake_nb.data', '--scan', str(tmp_path)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, '-m', 'deepfake_nb.data.loaders', '--scan', str(tmp_path)], capture_output=True, text=True)
     assert r.returncode == 1, r.stderr
     assert 'audio: 6 good, 4 bad' in r.stdout and 'image: 6 good, 4 bad' in r.stdout
     assert 'Traceback' not in r.stdout + r.stderr
@@ -270,7 +270,8 @@ def test_scan_cli_reports_bad_files(tmp_path):
 def test_bad_file_in_dataloader_worker_is_a_clean_error(tmp_path):
     "preload=False: a worker meets the bad file; the main process still gets BadInputError naming it."
     import torch
-    from deepfake_nb.data import Item, make_loader
+    from deepfake_nb.data.datasets import Item
+    from deepfake_nb.data.loaders import make_loader
     good = _write(tmp_path, 'g.wav', VALID_AUDIO['wav'])
     bad = _write(tmp_path, 'bad.wav', b'not audio at all')
     ds = AudioDataset([Item(str(good), 0), Item(str(bad), 1)], CFG, train=False, preload=False)

@@ -7,7 +7,7 @@ import torch
 
 from deepfake_nb.config import load_config
 from deepfake_nb.checkpoint import build_model, save_checkpoint
-from deepfake_nb.evaluate import make_tiny_layout
+from deepfake_nb.testing import make_tiny_layout
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = {
@@ -26,7 +26,7 @@ def data(tmp_path_factory):
 
 
 def _checkpoint(tmp_path, modality):
-    if modality == 'image': pytest.importorskip('deepfake_nb.image_model')
+    if modality == 'image': pytest.importorskip('deepfake_nb.models.image')
     cfg = load_config(overrides=TINY[modality])
     torch.manual_seed(0)
     return save_checkpoint(tmp_path/f'{modality}.safetensors', build_model(modality, cfg), cfg, modality,

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, assume, given, settings, strategies as st
 
 from deepfake_nb.config import ConfigError, RULES, default_config, load_config, validate_config
-from deepfake_nb.data import BadInputError
+from deepfake_nb.data.io import BadInputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / 'samples'
@@ -44,14 +44,14 @@ def _counts():
 
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):
-    from deepfake_nb.detector import make_tiny_checkpoints
+    from deepfake_nb.testing import make_tiny_checkpoints
     torch.set_num_threads(1)
     return make_tiny_checkpoints(tmp_path_factory.mktemp('tiny'))
 
 
 @pytest.fixture(scope='module')
 def det(tiny):
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     return Detector.from_pretrained(tiny['audio'], tiny['image'])
 
 
@@ -94,7 +94,7 @@ def _rewrite(src: Path, dst: Path, meta: dict | None = None, tensors=None) -> Pa
 
 def _scores_sanely(path: Path, modality: str) -> None:
     "A checkpoint that loads must score finitely, with a threshold in (0, 1) and the packaged input limits."
-    from deepfake_nb.detector import Branch
+    from deepfake_nb.infer.detector import Branch
     b = Branch(path, modality)
     assert 0 < b.threshold < 1
     assert b.cfg.data.max_audio_seconds == default_config()['data']['max_audio_seconds']
@@ -292,9 +292,9 @@ def _train_layout(root: Path, one_class: bool = False, empty_val: bool = False) 
 
 def test_training_entry_points_refuse(tmp_path):
     "`deepfake-train-audio/-image/-multimodal` with bad configs and data: exit 2, one error line naming the key or folder, no traceback."
-    from deepfake_nb.train_audio import main as train_audio
-    from deepfake_nb.train_image import main as train_image
-    from deepfake_nb.train_multimodal import main as train_mm
+    from deepfake_nb.train.audio import main as train_audio
+    from deepfake_nb.train.image import main as train_image
+    from deepfake_nb.train.multimodal import main as train_mm
     cfgs = {'neg_epochs.yaml': 'train: {epochs: -1}\n', 'zero_bs.yaml': 'train: {batch_size: 0}\n', 'lr.yaml': 'train: {lr: 0}\n',
             'rate.yaml': 'augment: {audio: {codec_p: 1.5}}\n', 'split.yaml': 'data: {val_split: ""}\n', 'same.yaml': 'data: {val_split: train}\n',
             'type.yaml': 'train: {epochs: many}\n', 'sect.yaml': 'train: 5\n', 'alias.yaml': 'x: &a 1\ny: *a\n', 'list.yaml': '[1, 2]\n'}
@@ -349,7 +349,7 @@ def test_detect_folder_hazards(tiny, tmp_path):
     os.mkfifo(d / 'pipe.wav')
     (d / 'empty.png').write_bytes(b'')
     (d / 'locked.jpg').write_bytes(b'x' * 100); os.chmod(d / 'locked.jpg', 0)
-    from deepfake_nb.detector import expand_inputs
+    from deepfake_nb.infer.batch import expand_inputs
     found = expand_inputs([d])
     names = {Path(p).name for p in found}
     assert {'good.flac', 'dangling.wav', 'loop.wav', 'pipe.wav', 'empty.png', 'locked.jpg'} <= names, names
@@ -370,7 +370,7 @@ def test_detect_folder_hazards(tiny, tmp_path):
 
 
 def test_manifest_repeats_and_contradictions(tmp_path):
-    from deepfake_nb.data import find_items
+    from deepfake_nb.data.datasets import find_items
     (tmp_path / 'a.wav').write_bytes(b'')
     m = tmp_path / 'm.csv'
     m.write_text('path,label\na.wav,real\na.wav,real\nb.wav,fake\n')
@@ -405,7 +405,7 @@ ODD_ARRAYS = [np.zeros(0, np.float32), np.array(np.nan), np.full(16000, np.nan, 
 
 def test_api_odd_inputs(det):
     "predict_audio / predict_image / predict with odd arrays and objects: a Result (error or finite score), never an exception."
-    from deepfake_nb.detector import Result
+    from deepfake_nb.infer.results import Result
     for x in ODD_ARRAYS:
         pa, pi = (lambda v: det.predict_audio(v, errors='result')), (lambda v: det.predict_image(v, errors='result'))
         for fn in (pa, pi, lambda v: det.predict(audio=v, errors='result'), lambda v: det.predict(image=v, errors='result')):
@@ -428,7 +428,7 @@ def test_api_odd_inputs(det):
 @given(shape=st.lists(st.integers(0, 9000), min_size=0, max_size=3), fill=st.floats(allow_nan=True, allow_infinity=True),
        dtype=st.sampled_from(['float32', 'float64', 'int16', 'uint8', 'float16']), sr=st.one_of(st.none(), st.integers(-10, 200000)))
 def test_api_audio_array_fuzz(det, shape, fill, dtype, sr):
-    from deepfake_nb.detector import Result
+    from deepfake_nb.infer.results import Result
     assume(int(np.prod(shape)) <= 40000)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
@@ -442,7 +442,7 @@ def test_api_audio_array_fuzz(det, shape, fill, dtype, sr):
 @given(h=st.integers(0, 300), w=st.integers(0, 300), c=st.sampled_from([1, 2, 3, 4, 5]), dtype=st.sampled_from(['uint8', 'float32', 'float64', 'int32']),
        fill=st.floats(allow_nan=True, allow_infinity=True))
 def test_api_image_array_fuzz(det, h, w, c, dtype, fill):
-    from deepfake_nb.detector import Result
+    from deepfake_nb.infer.results import Result
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         x = np.full((h, w, c), fill).astype(dtype) if math.isfinite(fill) or dtype.startswith('float') else np.zeros((h, w, c), dtype)
@@ -454,7 +454,8 @@ def test_api_image_array_fuzz(det, h, w, c, dtype, fill):
 # --- evaluate / export / bench / ensemble -------------------------------------------------------------------------------
 
 def test_evaluate_hostile_options(tiny, tmp_path):
-    from deepfake_nb.evaluate import main, make_tiny_layout
+    from deepfake_nb.evaluate import main
+    from deepfake_nb.testing import make_tiny_layout
     root = make_tiny_layout(tmp_path / 'data', n=1, splits=('test',), broken=False)
     ck = tmp_path / 'nanthr.safetensors'; _rewrite(tiny['audio'], ck, {'operating_point': {'threshold': float('nan')}})
     base = ['--modality', 'audio', '--out', tmp_path / 'e', '--device', 'cpu', '--no-progress']
@@ -470,7 +471,7 @@ def test_evaluate_hostile_options(tiny, tmp_path):
 
 
 def test_export_bench_ensemble_hostile(tiny, tmp_path):
-    from deepfake_nb.ensemble import main as ens
+    from deepfake_nb.train.ensemble import main as ens
     from deepfake_nb.export import main as export
     from deepfake_nb.bench import bench_main
     bad = [_rewrite(tiny['audio'], tmp_path / 'nan.safetensors', {'operating_point': {'threshold': 5.0}}), tmp_path / 'missing.safetensors',
@@ -495,14 +496,14 @@ def test_onnx_export_bound_to_checkpoint(tiny, tmp_path):
     "An --onnx-dir export is used only with the checkpoint it was made from (digest in <modality>.json), and only unmodified."
     pytest.importorskip('onnxruntime')
     from deepfake_nb.export import export_checkpoint
-    from deepfake_nb.detector import Detector
+    from deepfake_nb.infer.detector import Detector
     out = tmp_path / 'onnx'
     export_checkpoint(tiny['audio'], out, int8=False)
     a = str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac')
     r = Detector.from_pretrained(tiny['audio'], onnx=True, onnx_dir=out).predict_audio(a, errors='result')
     assert r.error is None, r.error
     other = tmp_path / 'other.safetensors'
-    from deepfake_nb.detector import make_tiny_checkpoints
+    from deepfake_nb.testing import make_tiny_checkpoints
     other = make_tiny_checkpoints(tmp_path / 'o', ['audio'], seed=3)['audio']
     r = Detector.from_pretrained(other, onnx=True, onnx_dir=out).predict_audio(a, errors='result')
     assert r.error and 'exported from another checkpoint' in r.error and 'audio.onnx' in r.error, r.error

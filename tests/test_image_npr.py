@@ -3,8 +3,8 @@ import numpy as np, torch
 from PIL import Image
 from deepfake_nb.config import load_config
 from deepfake_nb.checkpoint import build_model, save_checkpoint, load_checkpoint
-from deepfake_nb.image_model import NPRDetector
-from deepfake_nb.train import _image_parts
+from deepfake_nb.models.image import NPRDetector
+from deepfake_nb.train.recipe import _image_parts
 
 def test_npr_checkpoint_roundtrip(tmp_path):
     cfg = load_config(overrides={'image_model': {'arch': 'npr', 'npr_channels': [8, 16]}})

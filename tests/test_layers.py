@@ -12,13 +12,13 @@ PKG = ROOT / 'deepfake_nb'
 
 FLOORS = [                                   # lowest first
     ['config', '_modidx'],
-    ['data'],
-    ['augment_audio', 'augment_image', 'faces'],
-    ['models', 'audio_model', 'image_model', 'encoders'],
+    ['data'],                                # data.io < data.preprocess < data.datasets < data.loaders
+    ['augment', 'faces'],
+    ['models'],                              # models.base, models.audio, models.encoders, models.image
     ['losses', 'metrics', 'calibration', 'fusion'],
-    ['checkpoint'],
-    ['export', 'train', 'evaluate', 'ensemble', 'train_audio', 'train_image', 'train_multimodal'],
-    ['detector'],
+    ['checkpoint'],                          # the file format
+    ['train', 'evaluate', 'export', 'testing'],
+    ['infer'],                               # infer.results < infer.video < infer.batch < infer.detector
     ['bench', 'recalibrate'],
     ['cli', 'webapp'],
 ]
@@ -112,3 +112,7 @@ def test_imports_point_down():
 def test_no_import_inside_functions():
     bad = [f'{m}.py:{line}' for m, f in modules().items() for line in imports_of(m, f)[1]]
     assert not bad, f'{len(bad)} in-function imports of non-optional modules:\n' + '\n'.join(bad)
+
+def test_testing_is_not_imported_by_the_library():
+    users = [m for m, ts in graph().items() if 'testing' in ts]
+    assert not users, f'deepfake_nb.testing is for tests and examples only, imported by {users}'

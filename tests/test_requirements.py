@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _module_level_imports() -> set[str]:
     "Top-level names of the packages imported at module level by deepfake_nb/*.py."
     names = set()
-    for f in (ROOT/'deepfake_nb').glob('*.py'):
+    for f in (ROOT/'deepfake_nb').rglob('*.py'):
         for n in ast.parse(f.read_text()).body:
             if isinstance(n, ast.Import): names |= {a.name.split('.')[0] for a in n.names}
             elif isinstance(n, ast.ImportFrom) and n.level == 0 and n.module: names.add(n.module.split('.')[0])

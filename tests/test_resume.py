@@ -13,7 +13,7 @@ ATOL = 1e-6  # stated tolerance; on one CPU thread the runs are in fact bit-iden
 
 def _train_here(cfg: Path, out: Path) -> int:
     "Run the CLI in this process (cheaper than a subprocess: torch is already imported)."
-    from deepfake_nb.train_audio import main
+    from deepfake_nb.train.audio import main
     return main(['--config', str(cfg), '--out', str(out)])
 
 def _train(cfg: Path, out: Path, fail_after: int | None = None) -> subprocess.CompletedProcess:
@@ -21,7 +21,7 @@ def _train(cfg: Path, out: Path, fail_after: int | None = None) -> subprocess.Co
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONUNBUFFERED': '1'}
     env.pop('DEEPFAKE_NB_FAIL_AFTER_EPOCH', None)
     if fail_after is not None: env['DEEPFAKE_NB_FAIL_AFTER_EPOCH'] = str(fail_after)
-    return subprocess.run([sys.executable, '-m', 'deepfake_nb.train_audio', '--config', str(cfg), '--out', str(out)],
+    return subprocess.run([sys.executable, '-m', 'deepfake_nb.train.audio', '--config', str(cfg), '--out', str(out)],
                           env=env, capture_output=True, text=True, timeout=300)
 
 def _rows(path: Path) -> list[dict]:

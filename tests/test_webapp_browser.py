@@ -44,7 +44,7 @@ def _wait_up(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 240
 @pytest.fixture(scope='module')
 def server(tmp_path_factory):
     "A running `deepfake-webapp` with tiny random checkpoints; yields (url, upload_dir, log)."
-    from deepfake_nb.detector import make_tiny_checkpoints
+    from deepfake_nb.testing import make_tiny_checkpoints
     tmp = tmp_path_factory.mktemp('webapp')
     ck = make_tiny_checkpoints(tmp / 'ckpt')
     # the image model's operating point puts every score in the uncertain band, so the page shows that outcome too
@@ -135,7 +135,7 @@ def test_audio_and_image_are_fused(server):
 
 
 def test_video_upload_shows_verdict(server, tmp_path):
-    from deepfake_nb.detector import make_test_video
+    from deepfake_nb.testing import make_test_video
     url, uploads, _ = server
     video = make_test_video(tmp_path / 'talk.mp4', FACE, CLIP, seconds=2.0)
     out = score_in_browser(url, video=video)
@@ -181,7 +181,7 @@ def test_upload_over_size_limit_is_refused(server):
 
 def test_default_upload_folder_is_private_and_removed_on_exit(tmp_path):
     "Without --upload-dir the server makes a private temporary folder and removes it when it is stopped (SIGTERM)."
-    from deepfake_nb.detector import make_tiny_checkpoints
+    from deepfake_nb.testing import make_tiny_checkpoints
     ck = make_tiny_checkpoints(tmp_path / 'ckpt', modalities=('audio',))
     port, log = free_port(), tmp_path / 'server.log'
     env = {k: v for k, v in os.environ.items() if k != 'GRADIO_TEMP_DIR'}

@@ -18,8 +18,8 @@ def in_scope(path: Path, modality: str) -> bool:
     from deepfake_nb.config import load_config
     cfg = load_config()
     if modality == 'audio':
-        from deepfake_nb.data import load_audio
-        from deepfake_nb.detector import speech_seconds
+        from deepfake_nb.data.io import load_audio
+        from deepfake_nb.infer.detector import speech_seconds
         w = load_audio(path, 16000)
         return (speech_seconds(w, 16000) or 0) >= 1.0
     from PIL import Image

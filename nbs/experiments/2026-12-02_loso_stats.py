@@ -7,8 +7,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.pipeline import make_pipeline
 from sklearn.metrics import roc_auc_score
 from deepfake_nb.config import load_config
-from deepfake_nb.train import split_dataset
-from deepfake_nb.image_model import ImageStatsDetector
+from deepfake_nb.train.recipe import split_dataset
+from deepfake_nb.models.image import ImageStatsDetector
 torch.set_num_threads(1)
 cfg = load_config('configs/image_stats.yaml', overrides={'data': {'root': '../shared/data', 'extra_roots': ['../shared/data/wide']}})
 ds = split_dataset('image', cfg, 'train', train=False)

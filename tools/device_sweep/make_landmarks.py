@@ -4,7 +4,7 @@ import numpy as np
 from PIL import Image
 from deepfake_nb.config import load_config
 from deepfake_nb.faces import FaceCropper
-from deepfake_nb.data import find_items, load_item
+from deepfake_nb.data.datasets import find_items, load_item
 cfg = load_config('configs/image_default.yaml')
 fc = FaceCropper(cfg)
 out = {}
