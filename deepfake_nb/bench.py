@@ -6,19 +6,22 @@
 from __future__ import annotations
 import argparse, json, os, resource, shutil, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from .config import cli_entry
+from .config import cli_entry, load_config
 from .checkpoint import load_checkpoint, checkpoint_meta, bundled_checkpoint
 from .export import OnnxModel, example_input, export_checkpoint, format_table
 from .infer.detector import Detector
+from .models.audio import AudioDetector, count_parameters
+from .models.image import ImageDetector
 
 # %% auto #0
-__all__ = ['RUNTIMES', 'BENCH_COLS', 'bench_model', 'peak_rss_one', 'peak_rss_isolated', 'clip_latency', 'bench_main']
+__all__ = ['RUNTIMES', 'BENCH_COLS', 'bench_model', 'peak_rss_one', 'peak_rss_isolated', 'clip_latency', 'bench_main',
+           'benchmark_latency', 'benchmark_audio']
 
 # %% ../nbs/13_bench.ipynb #a3fd8785
 RUNTIMES = ('torch fp32', 'torch bf16', 'onnx fp32', 'onnx int8')
@@ -151,7 +154,7 @@ def bench_main(argv: Sequence[str] | None = None # command-line arguments (defau
     p = argparse.ArgumentParser(prog='deepfake-bench', description='Latency, throughput and memory of each model under each runtime.')
     p.add_argument('--audio-checkpoint', help='audio weights (default: bundled)')
     p.add_argument('--image-checkpoint', help='image weights (default: bundled)')
-    p.add_argument('--models', nargs='+', default=['audio', 'image'], choices=['audio', 'image'])
+    p.add_argument('--modality', nargs='+', default=['audio', 'image'], choices=['audio', 'image'], help='models to time (default: both)')
     p.add_argument('--runtimes', nargs='+', default=list(RUNTIMES), choices=list(RUNTIMES), metavar='RUNTIME',
                    help=f'any of: {", ".join(repr(r) for r in RUNTIMES)}')
     p.add_argument('--onnx-dir', help='folder written by deepfake-export (default: export into a temporary folder)')
@@ -163,7 +166,7 @@ def bench_main(argv: Sequence[str] | None = None # command-line arguments (defau
     ck = {'audio': args.audio_checkpoint, 'image': args.image_checkpoint}
     rows, clip_rows, tmp = [], [], None
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    for m in args.models:
+    for m in args.modality:
         try: c = ck[m] or bundled_checkpoint(m)
         except FileNotFoundError as e: print(f'deepfake-bench: {e}', file=sys.stderr); continue
         d = args.onnx_dir
@@ -191,3 +194,61 @@ def bench_main(argv: Sequence[str] | None = None # command-line arguments (defau
         print(format_table(clip_rows))
     if args.json: Path(args.json).write_text(json.dumps(rows + clip_rows, indent=1))
     return 0
+
+# %% ../nbs/13_bench.ipynb #1cfaaa53
+def benchmark_latency(configs: dict[str, dict] | None = None, # name -> config overrides; None = a standard set
+                      threads: int = 1, # torch CPU threads
+                      runs: int = 30 # timed runs per model
+                     ) -> list[dict]:
+    "Median latency per face crop at batch 1 (wall ms, and process CPU ms, which a busy machine inflates less); prints a table."
+    configs = configs or {'vit+freq (default)': {}, 'vit only': {'image_model': {'use_freq': False}},
+                          'freq only': {'image_model': {'use_rgb': False}}, 'efficientnet_b0+freq': {'image_model': {'backbone': 'efficientnet_b0'}}}
+    old = torch.get_num_threads(); torch.set_num_threads(threads)
+    rows = []
+    try:
+        for name, ov in configs.items():
+            cfg = load_config(overrides=ov)
+            m = ImageDetector(cfg).eval()
+            x = torch.rand(1, 3, cfg.image.image_size, cfg.image.image_size)
+            with torch.inference_mode():
+                for _ in range(3): m(x)
+                ts, cs = [], []
+                for _ in range(runs):
+                    t, c = time.perf_counter(), time.process_time(); m(x)
+                    ts.append(time.perf_counter() - t); cs.append(time.process_time() - c)
+            rows.append(dict(model=name, size=cfg.image.image_size, params_m=sum(p.numel() for p in m.parameters())/1e6,
+                             ms=1000*sorted(ts)[len(ts)//2], cpu_ms=1000*sorted(cs)[len(cs)//2]))
+    finally: torch.set_num_threads(old)
+    print(f"{'model':<24} {'input':>5} {'params(M)':>9} {'ms/crop':>8} {'cpu ms':>7}")
+    for r in rows: print(f"{r['model']:<24} {r['size']:>5} {r['params_m']:>9.2f} {r['ms']:>8.1f} {r['cpu_ms']:>7.1f}")
+    return rows
+
+# %% ../nbs/13_bench.ipynb #450bc7ba
+def benchmark_audio(cfg: Any, # full config
+                    seconds: float = 4.0, # clip length
+                    threads: int = 1, # torch CPU threads
+                    repeats: int = 30, # timed repetitions (after 5 warm-up runs)
+                    model: nn.Module | None = None # a model to time instead of a fresh one from `cfg`
+                   ) -> dict:
+    "Median CPU latency (ms) of the spectral+sinc front-end and the full model at batch 1; prints a table."
+    old = torch.get_num_threads(); torch.set_num_threads(threads)
+    try:
+        m = (model or AudioDetector.from_config(cfg)).eval()
+        x = torch.randn(1, int(seconds * cfg.audio.sample_rate)) * 0.1
+        def front(x):
+            y = m.spectral(m.normalize(x))
+            if m.sinc is not None: m.sinc(x)
+            return y
+        res = {}
+        with torch.inference_mode():
+            for name, fn in (('front-end', front), ('full model', m)):
+                for _ in range(5): fn(x)
+                ts = []
+                for _ in range(repeats):
+                    t0 = time.perf_counter(); fn(x); ts.append((time.perf_counter() - t0) * 1000)
+                res[name] = float(np.median(ts))
+        res['params'] = count_parameters(m)
+    finally: torch.set_num_threads(old)
+    print(f"| clip | threads | front-end ms | full model ms | params |\n|---|---|---|---|---|\n"
+          f"| {seconds:.1f} s | {threads} | {res['front-end']:.2f} | {res['full model']:.2f} | {res['params']:,} |")
+    return res

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import hashlib, importlib, json, os
 from pathlib import Path
+from functools import partial
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -16,14 +17,14 @@ from safetensors.torch import save_file, load_file
 
 from .config import default_config, to_attrdict, ConfigError, validate_config
 from .data.io import BadInputError
-from .models.audio import AudioDetector, StatsDetector, ENCODER_LOCAL_ONLY
-from .models.encoders import EncoderStatsDetector
-from .models.image import ImageDetector, ImageStatsDetector, NPRDetector, FrozenEncoderDetector
 from .calibration import calibrator_from_dict
+from .models.registry import FitSized, create_model, get_model, list_models
+from .models.audio import ENCODER_LOCAL_ONLY
+from .models import audio as _audio, encoders as _encoders, image as _image, ensemble as _ensemble  # importing them registers the models
 
 # %% auto #0
 __all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'MAX_PARAMS', 'TRUSTED_ENCODERS', 'CALIBRATION_METHODS', 'INPUT_LIMITS',
-           'WEIGHTS_DIR', 'Ensemble', 'member_config', 'build_model', 'save_checkpoint', 'check_calibration',
+           'WEIGHTS_DIR', 'model_from_config', 'member_config', 'build_model', 'save_checkpoint', 'check_calibration',
            'check_operating_point', 'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'file_digest',
            'save_state', 'load_state']
 
@@ -31,44 +32,21 @@ __all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'MAX_PARAMS', 'TRUSTED_ENCO
 FORMAT = 'deepfake_nb/1'
 MODALITIES = ('audio', 'image')
 
-def _audio_builder(cfg) -> nn.Module:
-    "The configured audio detector: `AudioDetector` (arch specrnet), `StatsDetector` (arch stats) or `EncoderStatsDetector` (arch whisper: frozen speech encoder + closed-form classifier)."
-    arch = cfg.audio_model.get('arch', 'specrnet')
-    if arch not in ('specrnet', 'stats', 'whisper'): raise ValueError(f"audio_model.arch must be specrnet, stats or whisper, got {arch!r}")
-    if arch == 'whisper':
-        return EncoderStatsDetector.from_config(cfg)
-    return (StatsDetector if arch == 'stats' else AudioDetector).from_config(cfg)
+def model_from_config(modality: str, # 'audio' or 'image'
+                      cfg # full config (AttrDict); `<modality>_model.arch` names the model
+                     ) -> nn.Module:
+    "The detector named by `cfg.<modality>_model.arch`: the registered model `<modality>.<arch>`, built from the config."
+    arch, names = cfg[f'{modality}_model']['arch'], list_models(modality)
+    if f'{modality}.{arch}' not in names: raise ValueError(f"{modality}_model.arch must be one of {[n.split('.', 1)[1] for n in names]}, got {arch!r}")
+    return get_model(f'{modality}.{arch}').from_config(cfg)
 
-def _image_builder(cfg) -> nn.Module:
-    "The configured face detector: `ImageDetector` (arch dual), `ImageStatsDetector` (stats) or `NPRDetector` (npr) or `FrozenEncoderDetector` (frozen)."
-    archs = {'dual': ImageDetector, 'stats': ImageStatsDetector, 'npr': NPRDetector, 'frozen': FrozenEncoderDetector}
-    arch = cfg.image_model.get('arch', 'dual')
-    if arch not in archs: raise ValueError(f"image_model.arch must be one of {sorted(archs)}, got {arch!r}")
-    return archs[arch].from_config(cfg)
-
-MODEL_BUILDERS: dict[str, Callable] = {'audio': _audio_builder, 'image': _image_builder}
+MODEL_BUILDERS: dict[str, Callable] = {'audio': partial(model_from_config, 'audio'), 'image': partial(model_from_config, 'image')}
 
 def _check_modality(modality: str) -> str:
     "Return `modality` if known, else raise `ValueError`."
     if modality not in MODALITIES: raise ValueError(f"unknown modality {modality!r} (expected one of {MODALITIES})")
     return modality
 
-class Ensemble(nn.Module):
-    "Independently trained detectors that take the same input; the logit is the mean of theirs."
-    def __init__(self, members: Sequence[nn.Module] # detectors with the model contract, same input
-                ):
-        super().__init__()
-        if len(members) < 2: raise ValueError(f'an ensemble needs at least 2 members, got {len(members)}')
-        self.members = nn.ModuleList(members)
-        self.input_ndim = getattr(members[0], 'input_ndim', None)
-
-    def forward(self, x: torch.Tensor, # one batch, as every member takes it
-                return_embedding: bool = False # also return the members' embeddings, concatenated
-               ):
-        "Mean member logit [B] (and the concatenated embeddings [B, sum D] if asked)."
-        outs = [m(x, return_embedding=True) if return_embedding else m(x) for m in self.members]
-        if not return_embedding: return torch.stack(outs).mean(0)
-        return torch.stack([o[0] for o in outs]).mean(0), torch.cat([o[1] for o in outs], 1)
 
 def member_config(cfg, # full config of an ensemble
                   modality: str, # 'audio' or 'image'
@@ -85,7 +63,7 @@ def build_model(modality: str, # 'audio' or 'image'
     "A freshly initialised detector for `modality`, configured by `cfg`."
     build = MODEL_BUILDERS[_check_modality(modality)]
     members = cfg[f'{modality}_model'].get('members') or []
-    return Ensemble([build(member_config(cfg, modality, sec)) for sec in members]) if members else build(cfg)
+    return create_model('ensemble', members=[build(member_config(cfg, modality, sec)) for sec in members]) if members else build(cfg)
 
 # %% ../nbs/09_checkpoint.ipynb #071b9cff
 def _json_default(o: Any) -> Any:
@@ -255,7 +233,7 @@ def _fit_check(path: Path, model: nn.Module, shapes: dict) -> None:
     "Refuse (naming the first keys) when the model's tensor names or shapes differ from the file's."
     fake = {k: torch.empty(s, device='meta') for k, s in shapes.items()}
     for name, module in model.named_modules():   # modules whose buffer sizes come from a fit (e.g. an SVM's support vectors)
-        if hasattr(module, 'resize_fitted'): module.resize_fitted(fake, f'{name}.' if name else '')
+        if isinstance(module, FitSized): module.resize_fitted(fake, f'{name}.' if name else '')
     want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     missing, unexpected = set(want) - set(shapes), set(shapes) - set(want)
     wrong = [k for k in set(want) & set(shapes) if want[k] != shapes[k]]
@@ -312,7 +290,7 @@ def load_checkpoint(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
     bad = [k for k, v in state.items() if v.is_floating_point() and not bool(torch.isfinite(v).all())]
     if bad: raise _bad(path, f'non-finite (NaN or infinite) weights in {_first(bad)}')
     for name, module in model.named_modules():
-        if hasattr(module, 'resize_fitted'): module.resize_fitted(state, f'{name}.' if name else '')
+        if isinstance(module, FitSized): module.resize_fitted(state, f'{name}.' if name else '')
     _fit_check(path, model, {k: tuple(v.shape) for k, v in state.items()})
     model.load_state_dict(state, strict=True)
     return model.to(device).eval(), meta

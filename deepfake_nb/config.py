@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from fastcore.basics import AttrDict
+from . import __version__
 
 # %% auto #0
 __all__ = ['RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config', 'to_attrdict',
@@ -208,8 +209,9 @@ def run_cli(prog: str, # the command's name, e.g. 'deepfake-detect'
             fn, # `fn(argv) -> int`: the command's own main
             argv: list | None = None # arguments (None: sys.argv[1:])
            ) -> int:
-    "Run a command's `fn(argv)` with the one error path: one line on stderr and exit 2 (bad input/config) or 1 (failure); `--debug` adds the traceback."
+    "Run a command's `fn(argv)` with the one error path: one line on stderr and exit 2 (bad input/config) or 1 (failure); `--debug` adds the traceback, `--version` prints the version."
     argv = list(sys.argv[1:] if argv is None else argv)
+    if '--version' in argv: print(f'{prog} (deepfake_nb) {__version__}'); return 0
     debug = '--debug' in argv or os.environ.get('DEEPFAKE_NB_DEBUG', '') not in ('', '0')
     argv = [a for a in argv if a != '--debug']
     old = os.environ.get('DEEPFAKE_NB_DEBUG')

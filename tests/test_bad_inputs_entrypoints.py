@@ -502,11 +502,11 @@ def test_load_checkpoint_fuzz(tiny, data, frac, truncate):
 
 
 def test_train_resume_refuses_bad_last_pt(evil, tmp_path, capsys):
-    "`python -m deepfake_nb.train.audio` resuming from a malicious or foreign last.pt: exit 2, one-line error, payload never runs."
+    "`deepfake-train --modality audio` resuming from a malicious or foreign last.pt: exit 2, one-line error, payload never runs."
     from _toy_train import toy_config, toy_layout
     from deepfake_nb.checkpoint import build_model, save_state
     from deepfake_nb.testing import tiny_config
-    from deepfake_nb.train.audio import main
+    from deepfake_nb.train.recipe import main
     ckpts, marker = evil
     root = toy_layout(tmp_path / 'data', n=2)
     cfg = toy_config(root, tmp_path / 'tiny.yaml', epochs=1)
@@ -518,7 +518,7 @@ def test_train_resume_refuses_bad_last_pt(evil, tmp_path, capsys):
         out = tmp_path / f'run_{Path(src).stem}'; out.mkdir()
         (out / 'last.pt').write_bytes(Path(src).read_bytes())
         capsys.readouterr()
-        assert main(['--config', str(cfg), '--out', str(out)]) == 2
+        assert main(['--modality', 'audio', '--config', str(cfg), '--out', str(out)]) == 2
         err = capsys.readouterr().err
         assert f'{out / "last.pt"}:' in err and 'Traceback' not in err, err
         assert not marker.exists()

@@ -291,9 +291,10 @@ def _train_layout(root: Path, one_class: bool = False, empty_val: bool = False) 
 
 
 def test_training_entry_points_refuse(tmp_path):
-    "`deepfake-train-audio/-image/-multimodal` with bad configs and data: exit 2, one error line naming the key or folder, no traceback."
-    from deepfake_nb.train.audio import main as train_audio
-    from deepfake_nb.train.image import main as train_image
+    "`deepfake-train --modality audio|image` and `deepfake-train-multimodal` with bad configs and data: exit 2, one error line naming the key or folder, no traceback."
+    from deepfake_nb.train.recipe import main as train
+    train_audio = lambda argv: train(['--modality', 'audio', *argv])
+    train_image = lambda argv: train(['--modality', 'image', *argv])
     from deepfake_nb.train.multimodal import main as train_mm
     cfgs = {'neg_epochs.yaml': 'train: {epochs: -1}\n', 'zero_bs.yaml': 'train: {batch_size: 0}\n', 'lr.yaml': 'train: {lr: 0}\n',
             'rate.yaml': 'augment: {audio: {codec_p: 1.5}}\n', 'split.yaml': 'data: {val_split: ""}\n', 'same.yaml': 'data: {val_split: train}\n',
@@ -478,13 +479,13 @@ def test_export_bench_ensemble_hostile(tiny, tmp_path):
            Path(tmp_path / 'junk.safetensors')]
     bad[2].write_bytes(b'junk' * 50)
     for ck in bad:
-        code, out, err = call(export, ['--audio-checkpoint', ck, '--modalities', 'audio', '--out', tmp_path / 'x', '--no-int8'])
+        code, out, err = call(export, ['--audio-checkpoint', ck, '--modality', 'audio', '--out', tmp_path / 'x', '--no-int8'])
         assert code == 2, (code, err); _one_error_line(err, ck.name); record('deepfake-export')
-        code, out, err = call(bench_main, ['--audio-checkpoint', ck, '--models', 'audio', '--runtimes', 'torch fp32', '--quick', '--no-memory', '--clip-seconds', '0'])
+        code, out, err = call(bench_main, ['--audio-checkpoint', ck, '--modality', 'audio', '--runtimes', 'torch fp32', '--quick', '--no-memory', '--clip-seconds', '0'])
         assert code in (1, 2) and 'Traceback' not in err and ck.name in err, (code, err); record('deepfake-bench')
         code, out, err = call(ens, [ck, tiny['audio'], '--out', tmp_path / 'e.safetensors'])
         assert code == 2, (code, err); _one_error_line(err, ck.name); record('deepfake-ensemble')
-    for argv in (['--opset', '-1', '--modalities', 'audio', '--audio-checkpoint', tiny['audio'], '--out', tmp_path / 'y', '--no-int8'], ['--modalities', 'video']):
+    for argv in (['--opset', '-1', '--modality', 'audio', '--audio-checkpoint', tiny['audio'], '--out', tmp_path / 'y', '--no-int8'], ['--modality', 'video']):
         code, out, err = call(export, argv); assert code in (1, 2) and 'Traceback' not in err, err; record('deepfake-export')
     code, out, err = call(ens, [tiny['audio'], tiny['image'], '--out', tmp_path / 'e.safetensors'])
     assert code == 2 and 'Traceback' not in err, err; record('deepfake-ensemble')

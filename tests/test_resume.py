@@ -13,15 +13,14 @@ ATOL = 1e-6  # stated tolerance; on one CPU thread the runs are in fact bit-iden
 
 def _train_here(cfg: Path, out: Path) -> int:
     "Run the CLI in this process (cheaper than a subprocess: torch is already imported)."
-    from deepfake_nb.train.audio import main
-    return main(['--config', str(cfg), '--out', str(out)])
+    from deepfake_nb.train.recipe import main
+    return main(['--modality', 'audio', '--config', str(cfg), '--out', str(out)])
 
 def _train(cfg: Path, out: Path, fail_after: int | None = None) -> subprocess.CompletedProcess:
     "Run the CLI in a subprocess (needed to crash it)."
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONUNBUFFERED': '1'}
-    env.pop('DEEPFAKE_NB_FAIL_AFTER_EPOCH', None)
-    if fail_after is not None: env['DEEPFAKE_NB_FAIL_AFTER_EPOCH'] = str(fail_after)
-    return subprocess.run([sys.executable, '-m', 'deepfake_nb.train.audio', '--config', str(cfg), '--out', str(out)],
+    cmd = [sys.executable, '-m', 'deepfake_nb.train.recipe'] if fail_after is None else [sys.executable, str(Path(__file__).parent/'_crash_after.py'), str(fail_after)]
+    return subprocess.run(cmd + ['--modality', 'audio', '--config', str(cfg), '--out', str(out)],
                           env=env, capture_output=True, text=True, timeout=300)
 
 def _rows(path: Path) -> list[dict]:
@@ -32,7 +31,7 @@ def test_crash_and_resume_matches_uninterrupted(tmp_path, capsys):
     cfg = toy_config(root, tmp_path/'tiny.yaml', augment=True, epochs=3)
     a, b = tmp_path/'straight', tmp_path/'crashed'
     assert _train_here(cfg, a) == 0
-    # first attempt dies abruptly (os._exit) right after epoch 1's checkpoint
+    # first attempt dies abruptly (killed by tests/_crash_after.py) right after epoch 1's checkpoint
     rb1 = _train(cfg, b, fail_after=1)
     assert rb1.returncode == 17, (rb1.returncode, rb1.stderr[-3000:])
     assert (b/'last.pt').exists() and not (b/'model.safetensors').exists()

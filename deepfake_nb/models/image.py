@@ -15,11 +15,12 @@ import timm
 import time
 from .base import weight_average
 from ..config import load_config
+from .registry import register_model
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch',
            'ConvStemPatchEmbed', 'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'npr_residual', 'NPRDetector',
-           'FrozenEncoderDetector', 'EMATeacher', 'distillation_loss', 'DistillLoss', 'benchmark_latency']
+           'FrozenEncoderDetector', 'EMATeacher', 'distillation_loss']
 
 # %% ../../nbs/04_models.image.ipynb #9fa3e10b
 def dft_matrices(n: int # signal length
@@ -390,55 +391,8 @@ def distillation_loss(student_logits: torch.Tensor, # [B] student logits
     t = torch.sigmoid(teacher_logits.detach()/temperature)
     return F.binary_cross_entropy_with_logits(student_logits/temperature, t)*temperature**2
 
-class DistillLoss(nn.Module):
-    "Wrap a task loss `loss_fn(logits, labels[, emb])` with EMA-teacher distillation: (1-w)*task + w*KD."
-    def __init__(self, loss_fn: nn.Module, # the task loss
-                 teacher: EMATeacher, # the EMA teacher
-                 weight: float = 0.5, # w, weight of the distillation term
-                 temperature: float = 2.0 # KD temperature
-                ):
-        super().__init__()
-        self.loss_fn, self.teacher, self.weight, self.temperature = loss_fn, teacher, weight, temperature
-        self.x = None
-
-    def set_input(self, x: torch.Tensor # the batch the next loss call belongs to
-                 ) -> None:
-        "Remember the current batch so the teacher can score it."
-        self.x = x
-
-    def forward(self, logits: torch.Tensor, # [B] student logits
-                labels: torch.Tensor, # [B] labels (0 real, 1 fake)
-                *args, **kwargs) -> torch.Tensor:
-        "Task loss mixed with the distillation loss on the batch given to `set_input`."
-        task = self.loss_fn(logits, labels, *args, **kwargs)
-        if self.x is None or self.weight <= 0: return task
-        kd = distillation_loss(logits, self.teacher(self.x), self.temperature)
-        return (1 - self.weight)*task + self.weight*kd
-
-# %% ../../nbs/04_models.image.ipynb #1cfaaa53
-def benchmark_latency(configs: dict[str, dict] | None = None, # name -> config overrides; None = a standard set
-                      threads: int = 1, # torch CPU threads
-                      runs: int = 30 # timed runs per model
-                     ) -> list[dict]:
-    "Median latency per face crop at batch 1 (wall ms, and process CPU ms, which a busy machine inflates less); prints a table."
-    configs = configs or {'vit+freq (default)': {}, 'vit only': {'image_model': {'use_freq': False}},
-                          'freq only': {'image_model': {'use_rgb': False}}, 'efficientnet_b0+freq': {'image_model': {'backbone': 'efficientnet_b0'}}}
-    old = torch.get_num_threads(); torch.set_num_threads(threads)
-    rows = []
-    try:
-        for name, ov in configs.items():
-            cfg = load_config(overrides=ov)
-            m = ImageDetector(cfg).eval()
-            x = torch.rand(1, 3, cfg.image.image_size, cfg.image.image_size)
-            with torch.inference_mode():
-                for _ in range(3): m(x)
-                ts, cs = [], []
-                for _ in range(runs):
-                    t, c = time.perf_counter(), time.process_time(); m(x)
-                    ts.append(time.perf_counter() - t); cs.append(time.process_time() - c)
-            rows.append(dict(model=name, size=cfg.image.image_size, params_m=sum(p.numel() for p in m.parameters())/1e6,
-                             ms=1000*sorted(ts)[len(ts)//2], cpu_ms=1000*sorted(cs)[len(cs)//2]))
-    finally: torch.set_num_threads(old)
-    print(f"{'model':<24} {'input':>5} {'params(M)':>9} {'ms/crop':>8} {'cpu ms':>7}")
-    for r in rows: print(f"{r['model']:<24} {r['size']:>5} {r['params_m']:>9.2f} {r['ms']:>8.1f} {r['cpu_ms']:>7.1f}")
-    return rows
+# %% ../../nbs/04_models.image.ipynb #3fd0402d
+register_model('image.dual', 'image')(ImageDetector)
+register_model('image.stats', 'image')(ImageStatsDetector)
+register_model('image.npr', 'image')(NPRDetector)
+register_model('image.frozen', 'image')(FrozenEncoderDetector);

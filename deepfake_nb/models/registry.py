@@ -11,7 +11,7 @@ import torch.nn as nn
 
 # %% auto #0
 __all__ = ['DetectorModel', 'HasExtraLoss', 'HasTrainState', 'ClosedForm', 'FitSized', 'register_model', 'list_models',
-           'create_model']
+           'get_model', 'create_model']
 
 # %% ../../nbs/04_models.registry.ipynb #3d520976
 @runtime_checkable
@@ -48,7 +48,9 @@ def register_model(name: str, # registry name, e.g. 'audio.specrnet'
                   ) -> Callable:
     "Decorator: register a model builder under `name`."
     def deco(fn: Callable) -> Callable:
-        if name in _MODELS and _MODELS[name]['fn'] is not fn: raise ValueError(f'model {name!r} is already registered')
+        old = _MODELS.get(name, {}).get('fn')
+        if old is not None and getattr(old, '__qualname__', None) != getattr(fn, '__qualname__', None):   # a re-run definition (notebooks) may replace itself
+            raise ValueError(f'model {name!r} is already registered')
         _MODELS[name] = {'fn': fn, 'modality': modality}
         return fn
     return deco
@@ -58,9 +60,14 @@ def list_models(modality: str | None = None # only the models of this modality
     "Registered model names, sorted."
     return sorted(n for n, e in _MODELS.items() if modality is None or e['modality'] == modality)
 
+def get_model(name: str # a registered name (see `list_models`)
+             ) -> Callable:
+    "The builder (usually the model class) registered as `name`."
+    if name not in _MODELS: raise ValueError(f'unknown model {name!r} (registered: {", ".join(list_models())})')
+    return _MODELS[name]['fn']
+
 def create_model(name: str, # a registered name (see `list_models`)
                  **kwargs # passed to the model's builder by name
                 ) -> nn.Module:
     "Build the model registered as `name`."
-    if name not in _MODELS: raise ValueError(f'unknown model {name!r} (registered: {", ".join(list_models())})')
-    return _MODELS[name]['fn'](**kwargs)
+    return get_model(name)(**kwargs)

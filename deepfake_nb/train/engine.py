@@ -19,6 +19,7 @@ from tqdm import tqdm
 from sklearn.metrics import roc_auc_score
 from ..checkpoint import save_state, load_state, _atomic_write
 from ..models.base import weight_average
+from ..models.registry import HasExtraLoss, HasTrainState
 from ..metrics import compute_eer
 from ..data.io import BadInputError
 
@@ -223,7 +224,6 @@ def evaluate(model: nn.Module, # the detector (unwrapped)
                 logits, emb = _forward_windows(model, x, ndim)
             logits = logits.float()
             if loss_fn is not None:
-                if hasattr(loss_fn, 'set_input'): loss_fn.set_input(x)
                 tot += float(loss_fn(logits, emb.float() if emb is not None else None, y)) * len(y); n += len(y)
             out.append(logits.cpu()); labs.append(y.cpu())
     finally: model.train(was)
@@ -294,7 +294,6 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
         cfg, # full config (uses `cfg.train`, `cfg.seed`, `cfg.device`)
         out_dir: str | Path, # where last.pt, best.pt and metrics.csv go
         loss_fn: Callable, # loss(logits, embeddings, labels), e.g. `DetectionLoss(cfg)`
-        on_batch: Callable | None = None # called as on_batch(model, step) after every optimizer step
        ) -> dict:
     "Train with AdamW + warm-up/cosine, early stopping on validation EER, atomic checkpoints and resume; DDP-aware."
     tc, env = cfg.train, setup_distributed(cfg)
@@ -321,7 +320,7 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
             sched.load_state_dict(st['scheduler']); scaler.load_state_dict(st['scaler'])
             if ema is not None: ema.load_state_dict(st['ema'])
             if isinstance(loss_fn, nn.Module) and st.get('loss'): loss_fn.load_state_dict(st['loss'])
-            if hasattr(raw, 'load_train_state') and st.get('model_train_state') is not None: raw.load_train_state(st['model_train_state'])
+            if isinstance(raw, HasTrainState) and st.get('model_train_state') is not None: raw.load_train_state(st['model_train_state'])
             if len(st.get('generators', [])) == len(gens) and st.get('world') == env.world:
                 for g, gs in zip(gens, st['generators']): g.set_state(gs)
             sample_ndim = st.get('sample_ndim')
@@ -339,7 +338,6 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
     net = DDP(raw, device_ids=[env.device.index] if env.device.type == 'cuda' else None) if env.distributed else raw
     t0, budget = time.time(), float(tc.max_minutes) * 60
     step = start * steps
-    fail_after = os.environ.get('DEEPFAKE_NB_FAIL_AFTER_EPOCH')
     for epoch in range(start, tc.epochs):
         if stopped: break
         te = time.time()
@@ -352,14 +350,12 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
             if sample_ndim is None: sample_ndim = x.ndim - 1
             with torch.autocast(device_type=env.device.type, dtype=amp[1], enabled=amp[0]):
                 logits, emb = _forward(net, x, embed)
-            if hasattr(loss_fn, 'set_input'): loss_fn.set_input(x)
             loss = loss_fn(logits.float(), emb.float() if emb is not None else None, y)
-            if hasattr(raw, 'extra_loss'): loss = loss + raw.extra_loss(x, logits, emb)
+            if isinstance(raw, HasExtraLoss): loss = loss + raw.extra_loss(x, logits, emb)
             opt.zero_grad(set_to_none=True)
             scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
             step += 1
             if ema is not None: ema.update_parameters(raw)
-            if on_batch is not None: on_batch(raw, step)
             tot += float(loss.detach()) * len(y); n += len(y)
             bar.set_postfix(loss=f'{tot / max(n, 1):.4f}', refresh=False)
             if budget > 0:
@@ -390,11 +386,10 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
                        history=history, rng=rngs, stopped=stopped if stopped.startswith('early') else '',  # a time-budget stop is resumable
                        world=env.world, sample_ndim=sample_ndim,
                        generators=[g.get_state() for g in gens], loss=loss_fn.state_dict() if isinstance(loss_fn, nn.Module) else {},
-                       model_train_state=raw.train_state() if hasattr(raw, 'train_state') else None)
+                       model_train_state=raw.train_state() if isinstance(raw, HasTrainState) else None)
             _write_metrics_csv(csv_path, history)
             print(_fmt(row) + ('  *' if improved else ''), flush=True)
         _barrier(env)
-        if fail_after is not None and int(fail_after) == epoch + 1: os._exit(17)
     if env.main and stopped: print(f'stopped: {stopped}', flush=True)
     res = {'best_eer': best, 'best_epoch': best_epoch + 1, 'epochs_run': len(history) if env.main else None,
            'stopped': stopped, 'history': history, 'best_path': best_path, 'last_path': last_path, 'metrics_csv': csv_path,

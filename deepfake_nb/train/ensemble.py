@@ -10,7 +10,8 @@ from typing import Sequence
 
 import torch
 
-from ..checkpoint import Ensemble, checkpoint_meta, load_checkpoint, save_checkpoint
+from ..models.ensemble import Ensemble
+from ..checkpoint import checkpoint_meta, load_checkpoint, save_checkpoint
 from ..config import cli_entry, to_attrdict, report
 from ..data.io import BadInputError
 from ..data.loaders import make_loader

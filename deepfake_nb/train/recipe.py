@@ -20,7 +20,8 @@ from ..data.preprocess import prepare_audio, clip_samples
 from ..data.datasets import image_to_tensor, find_items
 from ..data.loaders import make_loader
 from ..augment import audio as augment_audio
-from ..data.datasets import AudioDataset, ImageDataset
+from ..data.datasets import AudioDataset, ImageDataset, torch_seeded_rng
+from ..models.registry import ClosedForm
 from ..augment import image as augment_image
 from .. import faces
 from ..calibration import fit_calibrator
@@ -28,7 +29,7 @@ from .engine import _write_metrics_csv, cleanup_distributed, fit, predict_logits
 
 # %% auto #0
 __all__ = ['MODALITY_SPECS', 'RealNegatives', 'split_dataset', 'make_datasets', 'operating_point', 'model_card',
-           'bundle_checkpoint', 'calibrate_on_val', 'fit_closed_form', 'train_modality', 'train_parser', 'cli_main']
+           'bundle_checkpoint', 'calibrate_on_val', 'fit_closed_form', 'train_modality', 'train_parser', 'main']
 
 # %% ../../nbs/10_train.recipe.ipynb #f4f9c442
 class RealNegatives(Dataset):
@@ -62,7 +63,7 @@ def _audio_negative(ds, i: int, fn: Callable):
             w = w[o:o + n]
         w = np.asarray(fn(w), dtype=np.float32)
         return ds.augment(w) if ds.augment is not None else w
-    rng = np.random.default_rng(int(torch.randint(0, 2**62, ())))
+    rng = torch_seeded_rng()
     return torch.from_numpy(np.ascontiguousarray(prepare_audio(ds.wave(i), ds.cfg, True, rng, aug)[0]))
 
 def _image_negative(ds, i: int, fn: Callable):
@@ -71,21 +72,17 @@ def _image_negative(ds, i: int, fn: Callable):
     if ds.augment is not None: im = ds.augment(im)
     return image_to_tensor(ds._fit(im))
 
-def _torch_rng() -> np.random.Generator:
-    "A numpy generator drawn from torch's RNG (seeded per DataLoader worker and epoch, restored on resume)."
-    return np.random.default_rng(int(torch.randint(0, 2**62, ())))
-
 class _Reseeded:
-    "Call `aug` after giving it a fresh `rng` from `_torch_rng`, so augmentation is reproducible and differs per worker and epoch."
+    "Call `aug` after giving it a fresh `rng` from `torch_seeded_rng`, so augmentation is reproducible and differs per worker and epoch."
     def __init__(self, aug): self.aug = aug
-    def __call__(self, x): self.aug.rng = _torch_rng(); return self.aug(x)
+    def __call__(self, x): self.aug.rng = torch_seeded_rng(); return self.aug(x)
 
 def _vocoder_fn(cfg) -> Callable:
-    "wave -> vocoded wave, one of `augment.audio.negative_methods` per call, randomness from `_torch_rng`."
+    "wave -> vocoded wave, one of `augment.audio.negative_methods` per call, randomness from `torch_seeded_rng`."
     augment_audio.make_negative_fn(cfg)   # validates the method names
     methods, sr = list(cfg.augment.audio.negative_methods), cfg.audio.sample_rate
     def fn(wave):
-        rng = _torch_rng()
+        rng = torch_seeded_rng()
         return augment_audio.vocoder_negatives(wave, sr, methods[int(rng.integers(0, len(methods)))], rng)
     return fn
 
@@ -247,7 +244,7 @@ def train_modality(modality: str, # 'audio' or 'image'
     model = build_model(modality, cfg).to(env.device)
     loss_fn = DetectionLoss(cfg)   # image self-distillation (image_model.distill) is the model's own `extra_loss`
     if env.main: print(f'{modality}: {len(train_ds)} train / {len(val_ds)} val items, {sum(p.numel() for p in model.parameters()):,} parameters, device {env.device}, {env.world} process(es)', flush=True)
-    res = fit_closed_form(model, train_dl, out_dir) if hasattr(model, 'fit_loader') else fit(model, train_dl, val_dl, cfg, out_dir, loss_fn)
+    res = fit_closed_form(model, train_dl, out_dir) if isinstance(model, ClosedForm) else fit(model, train_dl, val_dl, cfg, out_dir, loss_fn)
     res['model'] = model
     if not env.main: return res
     if res['best_path'].exists(): model.load_state_dict(load_state(res['best_path'])['model'])
@@ -264,30 +261,31 @@ def train_modality(modality: str, # 'audio' or 'image'
     return res
 
 # %% ../../nbs/10_train.recipe.ipynb #8df98d3b
-def train_parser(modality: str) -> argparse.ArgumentParser:
-    "Argument parser of `python -m deepfake_nb.train_<modality>`."
-    ap = argparse.ArgumentParser(prog=f'python -m deepfake_nb.train_{modality}',
-                                 description=f'Train, calibrate and save the {modality} deepfake detector (runs under torchrun for DDP).')
+def train_parser() -> argparse.ArgumentParser:
+    "Argument parser of `deepfake-train` (`python -m deepfake_nb.train.recipe`)."
+    ap = argparse.ArgumentParser(prog='deepfake-train', formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 description='Train, calibrate and save the voice or the face deepfake detector (runs under torchrun for DDP).',
+                                 epilog='example:\n  deepfake-train --modality audio --config configs/audio_stats.yaml --out runs/audio_stats')
+    ap.add_argument('--modality', required=True, choices=['audio', 'image'], help='the detector to train')
     ap.add_argument('--config', help='YAML config (keys you leave out keep the packaged defaults)')
     ap.add_argument('--data', help='data root (overrides data.root)')
-    ap.add_argument('--out', help=f'run folder (default <train.out_dir>/{modality})')
+    ap.add_argument('--out', help='run folder (default <train.out_dir>/<modality>)')
     ap.add_argument('--epochs', type=int, help='maximum epochs (overrides train.epochs)')
     ap.add_argument('--seed', type=int, help='random seed (overrides seed); members of an ensemble differ only in it')
     ap.add_argument('--max-minutes', type=float, help='time budget in minutes (overrides train.max_minutes)')
     ap.add_argument('--no-resume', action='store_true', help='start afresh even if <out>/last.pt exists')
-    ap.add_argument('--bundle', action='store_true', help=f'also write deepfake_nb/weights/{modality}.safetensors and its model card')
+    ap.add_argument('--bundle', action='store_true', help='also write deepfake_nb/weights/<modality>.safetensors and its model card')
     return ap
 
-def cli_main(modality: str, # 'audio' or 'image'
-             argv: list[str] | None = None # arguments (default: sys.argv[1:])
-            ) -> int:
-    "Entry point shared by `train_audio.main` and `train_image.main`; returns the exit code (the one error path of `config.run_cli`)."
-    return run_cli(f'deepfake-train-{modality}', lambda av: _train_cli(modality, av), argv)
+def main(argv: list[str] | None = None # arguments (default: sys.argv[1:])
+        ) -> int:
+    "`deepfake-train`: train, calibrate and save one modality's detector; returns the exit code (the one error path of `config.run_cli`)."
+    return run_cli('deepfake-train', _train_cli, argv)
 
-def _train_cli(modality: str, argv: list[str]) -> int:
+def _train_cli(argv: list[str]) -> int:
     "Parse, load and validate the config, train; bad config / data become one line and exit 2."
-    a = train_parser(modality).parse_args(argv)
-    over: dict = {}
+    a = train_parser().parse_args(argv)
+    modality, over = a.modality, {}
     if a.data: over.setdefault('data', {})['root'] = a.data
     if a.epochs is not None: over.setdefault('train', {})['epochs'] = a.epochs
     if a.seed is not None: over['seed'] = a.seed
@@ -296,9 +294,13 @@ def _train_cli(modality: str, argv: list[str]) -> int:
     try:
         cfg = load_config(a.config, over)
         out = Path(a.out) if a.out else Path(cfg.train.out_dir)/modality
-        command = 'python -m deepfake_nb.train_' + modality + ' ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
+        command = 'deepfake-train ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
         train_modality(modality, cfg, out, bundle=a.bundle, command=command)
     except (ConfigError, BadInputError, ImportError) as e:
-        return report(f'deepfake-train-{modality}', e)
+        return report('deepfake-train', e)
     finally: cleanup_distributed()
     return 0
+
+# %% ../../nbs/10_train.recipe.ipynb #e17f98f0
+#| eval: false
+if __name__ == '__main__': sys.exit(main())
