@@ -800,7 +800,7 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
         u = r.request.url
         if urlparse(u).netloc == host: r.continue_()
         else: external.append(u); r.abort()
-    shown = {'audio': '#audio-input audio', 'image': '#image-input img'}   # what each box shows once its upload is on the server
+    shown = {'audio': '#audio-input audio', 'image': '#image-input img', 'video': '#video-input .file-preview a'}   # what each box shows once its upload is on the server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
@@ -815,8 +815,7 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
             for slot, f in (('audio', audio), ('image', image), ('video', video)):
                 if not f: continue
                 page.locator(f'#{slot}-input input[type=file]').set_input_files(str(f), timeout=ms)
-                if slot in shown: page.locator(shown[slot]).first.wait_for(state='attached', timeout=ms)
-                else: page.locator(f'#{slot}-input').get_by_text(Path(f).name).first.wait_for(timeout=ms)
+                page.locator(shown[slot]).first.wait_for(state='attached', timeout=ms)
             page.wait_for_timeout(300)
             page.click('#score-button')
             page.locator('#result #verdict, #result #error').first.wait_for(timeout=ms)
@@ -827,8 +826,7 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
                 if page.locator(f'#{slot}-plot').is_visible(): page.locator(f'#{slot}-plot img').first.wait_for(timeout=ms)
             page.wait_for_timeout(500)
             out['panels'] = [s for s in ('audio', 'face') if page.locator(f'#{s}-plot').is_visible()]
-            out['kept'] = [s for s, sel in shown.items() if page.locator(sel).count()] + (
-                ['video'] if video and page.locator('#video-input').get_by_text(Path(video).name).count() else [])
+            out['kept'] = [s for s, sel in shown.items() if page.locator(sel).count()]
             if screenshot:
                 Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=True)
