@@ -26,9 +26,9 @@ __all__ = ['KEEP_UPLOADS_S', 'SCORING', 'log', 'SLOTS', 'INTRO', 'HEATMAP_NOTE',
            'input_gradient', 'smooth_abs', 'AudioExplanation', 'explain_audio', 'to_chw', 'image_saliency',
            'audio_figure', 'explanation_figure', 'face_figure', 'discard_upload', 'prune_uploads', 'scoring_copy',
            'UploadLedger', 'score_and_discard', 'result_html', 'error_html', 'explain_audio_file', 'explain_image_file',
-           'explain_video_file', 'score_uploads', 'api_error', 'score_files', 'api_routes', 'ImageFile', 'samples_dir',
-           'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args', 'main', 'free_port',
-           'score_in_browser']
+           'explain_video_file', 'score_uploads', 'safe_filename', 'api_error', 'score_files', 'api_routes',
+           'ImageFile', 'samples_dir', 'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args',
+           'main', 'free_port', 'score_in_browser']
 
 # %% ../nbs/17_webapp.ipynb #553afbca
 def input_gradient(model: nn.Module, # a detector: forward(x [B, ...]) -> logits [B]
@@ -492,6 +492,17 @@ def _slot_exts(slot: str) -> tuple:
     from deepfake_nb.detector import VIDEO_EXTS
     return {'audio': tuple(AUDIO_EXTS), 'image': tuple(IMAGE_EXTS), 'video': tuple(VIDEO_EXTS)}[slot]
 
+def safe_filename(name: str | None, # the file name a client sent (may hold a path, dots, control characters)
+                  fallback: str # used when nothing usable is left
+                 ) -> str:
+    "A name safe to create in a folder of its own: the last path part, printable, no leading dots, at most 150 bytes (suffix kept)."
+    n = Path(str(name or '').replace('\\', '/')).name
+    n = ''.join(c for c in n if c.isprintable() and c not in '/\0').lstrip('.').strip()
+    if not n: return fallback
+    stem, suf = Path(n).stem, Path(n).suffix[:16]
+    while stem and len((stem + suf).encode()) > 150: stem = stem[:-1]
+    return (stem + suf) if stem else fallback
+
 def api_error(status: int, # the HTTP status
               message: str # what was refused and why, naming the file
              ) -> tuple[int, dict]:
@@ -580,11 +591,13 @@ def api_routes(detector: Any, # a `deepfake_nb.detector.Detector`
                 if key not in SLOTS: return answer(*api_error(400, f'unknown field {key!r}: use audio, image and/or video'))
                 if isinstance(value, str): return answer(*api_error(400, f'field {key!r} must be a file'))
                 if key in files: return answer(*api_error(400, f'field {key!r} given twice: one file per field'))
-                safe = ''.join(c for c in Path(value.filename or key).name if c.isprintable() and c not in '/\\\0') or key
-                dest = d/key/safe; dest.parent.mkdir()
+                dest = d/key/safe_filename(value.filename, key); dest.parent.mkdir()
                 os.replace(value.file.name, dest)
                 files[key] = dest
             return answer(*(await anyio.to_thread.run_sync(score_files, detector, files, lock)))
+        except Exception as e:   # never a plain-text 500 or a traceback: JSON, named by the kind of failure
+            log.exception('the REST endpoint failed')
+            return answer(*api_error(500, f'the request could not be handled ({type(e).__name__})'))
         finally:
             if form is not None: await form.close()
             shutil.rmtree(d, ignore_errors=True)
