@@ -27,8 +27,8 @@ __all__ = ['KEEP_UPLOADS_S', 'SCORING', 'log', 'SLOTS', 'INTRO', 'HEATMAP_NOTE',
            'audio_figure', 'explanation_figure', 'face_figure', 'discard_upload', 'prune_uploads', 'scoring_copy',
            'UploadLedger', 'score_and_discard', 'result_html', 'error_html', 'explain_audio_file', 'explain_image_file',
            'explain_video_file', 'score_uploads', 'safe_filename', 'api_error', 'score_files', 'api_routes',
-           'ImageFile', 'samples_dir', 'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args',
-           'main', 'free_port', 'score_in_browser']
+           'samples_dir', 'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args', 'main',
+           'free_port', 'score_in_browser']
 
 # %% ../nbs/17_webapp.ipynb #553afbca
 def input_gradient(model: nn.Module, # a detector: forward(x [B, ...]) -> logits [B]
@@ -631,13 +631,6 @@ EXAMPLES = [  # (label, voice clip, face image) from samples/; labels say what a
     ('voice + face pair (both fake)', 'audio_dev_fake_a02ce9932c69d_00.flac', 'image_dev_fake_i054d6a964bc3.jpg'),
 ]
 
-class ImageFile(gr.Image):
-    "An image preview whose value is the uploaded file itself (never opened, converted or re-encoded before scoring)."
-    is_template = True  # rendered by gradio's own image component
-    def preprocess(self, payload):
-        if payload is None: return None
-        return str(payload.path) if payload.path else super().preprocess(payload)
-
 def samples_dir() -> Path | None:
     "The repository's `samples/` folder next to the package (a source checkout), or None."
     import deepfake_nb
@@ -734,6 +727,14 @@ def launch_app(app: gr.Blocks, # from `make_app`
                max_file_size=int(app.max_file_size_mb * 1024 * 1024), show_error=False, quiet=quiet, footer_links=[],
                run_history=False, enable_monitoring=False, ssr_mode=False, mcp_server=False, app_kwargs={'routes': routes})
     return app
+
+# %% ../nbs/17_webapp.ipynb #38d2687c
+class ImageFile(gr.Image):
+    "An image preview whose value is the uploaded file itself (never opened, converted or re-encoded before scoring)."
+    is_template = True  # rendered by gradio's own image component
+    def preprocess(self, payload):
+        if payload is None: return None
+        return str(payload.path) if payload.path else super().preprocess(payload)
 
 # %% ../nbs/17_webapp.ipynb #37dbdfaf
 def _warm_up(detector: Any) -> list[str]:
