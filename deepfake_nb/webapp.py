@@ -844,6 +844,8 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
             if screenshot:
                 Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=True)
+                from PIL import Image   # a 256-colour palette keeps the docs' screenshots small
+                with Image.open(screenshot) as im: im.convert('RGB').quantize(256, method=Image.Quantize.MEDIANCUT).save(screenshot, optimize=True)
             out['page_text'] = page.inner_text('body')
         finally: browser.close()
     out['external'] = external
