@@ -125,7 +125,7 @@ def test_examples_row(server):
     assert CLIP.name in out['text'] and out['kept'] == ['audio']
     out = score_in_browser(server[0], example='colour bars: no face')
     assert out['verdict'] == 'ABSTAIN' and 'no face found' in out['text'] and out['kept'] == ['image']
-    out = score_in_browser(server[0], example='voice + face pair (both fake)', screenshot=SHOTS / 'webapp_example_pair.png')
+    out = score_in_browser(server[0], example='voice + face pair (both fake)')
     _check_verdict(out)
     assert 'What drove it' in out['text'] and out['kept'] == ['audio', 'image'] and out['panels'] == ['audio', 'face']
     _clean_after(server)
