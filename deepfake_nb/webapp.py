@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_webapp.ipynb #c4bea6e7
 from __future__ import annotations
-import os, socket, time
+import json, os, socket, threading, time, uuid
 os.environ['GRADIO_ANALYTICS_ENABLED'] = 'False'  # no telemetry calls; set before gradio is imported
 import argparse, atexit, html, logging, shutil, signal, sys, tempfile
 from dataclasses import dataclass
@@ -18,21 +18,25 @@ from matplotlib.figure import Figure
 from scipy.ndimage import gaussian_filter
 from scipy.signal import spectrogram
 from urllib.parse import urlparse
+from PIL import Image
 
 from .config import cli_entry
 from .data.preprocess import audio_windows, clip_samples, normalize_rms, prepare_audio, trim_silence
 from .data.datasets import load_item
-from .data.io import AUDIO_EXTS, IMAGE_EXTS
+from .data.io import AUDIO_EXTS, IMAGE_EXTS, BadInputError
 from .infer.detector import crop_face, Detector
 from .infer.video import read_video
 from .infer.batch import VIDEO_EXTS
+import deepfake_nb
 
 # %% auto #0
-__all__ = ['log', 'INTRO', 'HEATMAP_NOTE', 'CHROMIUM', 'CHROMIUM_ARGS', 'input_gradient', 'smooth_abs', 'AudioExplanation',
-           'explain_audio', 'to_chw', 'image_saliency', 'audio_figure', 'explanation_figure', 'face_figure',
-           'discard_upload', 'prune_uploads', 'score_and_discard', 'result_html', 'error_html', 'explain_audio_file',
-           'explain_image_file', 'explain_video_file', 'score_uploads', 'private_upload_dir', 'make_app', 'launch_app',
-           'parse_args', 'main', 'free_port', 'score_in_browser']
+__all__ = ['KEEP_UPLOADS_S', 'SCORING', 'log', 'SLOTS', 'INTRO', 'HEATMAP_NOTE', 'EXAMPLES', 'CHROMIUM', 'CHROMIUM_ARGS',
+           'input_gradient', 'smooth_abs', 'AudioExplanation', 'explain_audio', 'to_chw', 'image_saliency',
+           'audio_figure', 'explanation_figure', 'face_figure', 'discard_upload', 'prune_uploads', 'scoring_copy',
+           'UploadLedger', 'score_and_discard', 'result_html', 'error_html', 'explain_audio_file', 'explain_image_file',
+           'explain_video_file', 'score_uploads', 'safe_filename', 'api_error', 'score_files', 'api_routes',
+           'samples_dir', 'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args', 'main',
+           'free_port', 'score_in_browser']
 
 # %% ../nbs/16_webapp.ipynb #553afbca
 def input_gradient(model: nn.Module, # a detector: forward(x [B, ...]) -> logits [B]
@@ -236,6 +240,9 @@ def face_figure(crop: np.ndarray, # aligned face crop [H, W, 3], uint8 or float 
     return fig
 
 # %% ../nbs/16_webapp.ipynb #fcb9265d
+KEEP_UPLOADS_S = 900.0  # the page's copy of an upload is deleted at the latest this long after the upload (seconds)
+SCORING = 'scoring'     # sub-folder of the upload folder holding the copies being scored
+
 def discard_upload(path: str | Path | None, # a file gradio handed to the scoring function
                    upload_dir: str | Path # gradio's upload directory; nothing outside it is touched
                   ) -> bool:
@@ -251,12 +258,14 @@ def discard_upload(path: str | Path | None, # a file gradio handed to the scorin
 
 def prune_uploads(upload_dir: str | Path, # gradio's upload directory
                   max_mb: float = 500.0, # most megabytes left there (uploads never scored: a closed tab, a refused request)
-                  max_age_s: float = 600.0 # files older than this are removed regardless
+                  max_age_s: float = 600.0, # files older than this are removed regardless
+                  keep: Any = () # paths never removed (the examples' cached copies)
                  ) -> int:
     "Bound the upload folder: remove stale files, then the oldest until it holds at most `max_mb`; returns how many were removed."
     root = Path(upload_dir)
     if not root.is_dir(): return 0
-    files = sorted((f for f in root.rglob('*') if f.is_file() and not f.is_symlink()), key=lambda f: f.stat().st_mtime)
+    keep = {str(Path(k).resolve()) for k in keep}
+    files = sorted((f for f in root.rglob('*') if f.is_file() and not f.is_symlink() and str(f.resolve()) not in keep), key=lambda f: f.stat().st_mtime)
     total, now, n = sum(f.stat().st_size for f in files), time.time(), 0
     for f in files:
         if now - f.stat().st_mtime > max_age_s or total > max_mb * 1e6:
@@ -264,20 +273,70 @@ def prune_uploads(upload_dir: str | Path, # gradio's upload directory
             discard_upload(f, root); n += 1
     return n
 
+def scoring_copy(path: str | Path, # an upload (the page's copy)
+                 upload_dir: str | Path # the upload directory; the copy goes to `<upload_dir>/scoring/<random>/<name>`
+                ) -> Path:
+    "A private copy of `path` under the scoring folder, with the same file name (a hard link when the file system allows)."
+    d = Path(upload_dir)/SCORING/uuid.uuid4().hex
+    d.mkdir(parents=True, mode=0o700)
+    dest = d/Path(path).name
+    try: os.link(path, dest)
+    except OSError: shutil.copyfile(path, dest)
+    return dest
+
+class UploadLedger:
+    "Which uploads each browser session gave, so they can be deleted when the session ends."
+    def __init__(self, upload_dir: str | Path, # the upload directory
+                 keep: Any = () # paths never deleted (a set, or a callable returning one: the examples' cached copies)
+                ):
+        self.upload_dir, self._keep, self.sessions, self._lock = Path(upload_dir), keep, {}, threading.Lock()
+
+    def keep(self) -> set:
+        "The protected paths, resolved."
+        k = self._keep() if callable(self._keep) else self._keep
+        return {str(Path(p).resolve()) for p in k}
+
+    def add(self, session: str | None, # gradio's session hash (None: not tracked)
+            *paths: str | Path | None # uploads of that session (None entries ignored)
+           ) -> None:
+        "Remember `paths` as uploads of `session`."
+        if not session: return
+        with self._lock: self.sessions.setdefault(session, set()).update(str(p) for p in paths if p)
+
+    def release(self, session: str | None # the session that ended
+               ) -> int:
+        "Delete the uploads of `session` (never a protected path); returns how many files were deleted."
+        with self._lock: paths = self.sessions.pop(session, set()) if session else set()
+        keep = self.keep()
+        n = 0
+        for p in paths:
+            if str(Path(p).resolve()) in keep or not Path(p).is_file(): continue
+            n += discard_upload(p, self.upload_dir)
+        return n
+
 def score_and_discard(detector: Any, # a `deepfake_nb.infer.detector.Detector`
                       audio: str | None, image: str | None, video: str | None, # the uploaded files (paths inside `upload_dir`)
                       upload_dir: str | Path, # gradio's upload directory
-                      explain: bool = True # draw gradient heat maps
+                      explain: bool = True, # draw gradient heat maps
+                      keep_uploads: bool = False, # True (the page): score a scoring copy, delete it, leave the uploads themselves
+                      keep: Any = () # with `keep_uploads=False`: paths never deleted (the examples' cached copies)
                      ) -> tuple:
-    "The upload path of the page: score, then always delete the uploads (scored, refused or failed) and bound the folder."
+    "The upload path of the page: score, then always delete what was scored (the scoring copy, or the uploads) and bound the folder."
+    given = dict(audio=audio, image=image, video=video)
+    gone = [Path(p).name for p in given.values() if p and not Path(p).is_file()]
+    if gone: return (error_html(f'{gone[0]}: this upload is no longer on the server (uploads are kept {KEEP_UPLOADS_S / 60:g} minutes '
+                                'and deleted when the page is closed); upload it again'), None, None)
+    copies = {k: (scoring_copy(p, upload_dir) if keep_uploads and p else p) for k, p in given.items()}
     try:
-        try: return score_uploads(detector, audio, image, video, explain=explain)
+        try: return score_uploads(detector, **{k: (str(v) if v else None) for k, v in copies.items()}, explain=explain)
         except Exception as e:   # never a traceback on the page; the message names the upload, not internals
-            name = next((Path(p).name for p in (audio, image, video) if p), 'upload')
+            name = next((Path(p).name for p in given.values() if p), 'upload')
             return (error_html(f'{name}: could not be scored ({type(e).__name__})'), None, None)
     finally:
-        for p in (audio, image, video): discard_upload(p, upload_dir)
-        prune_uploads(upload_dir)
+        protected = {str(Path(k).resolve()) for k in keep}
+        for p in copies.values():
+            if p and str(Path(p).resolve()) not in protected: discard_upload(p, upload_dir)
+        prune_uploads(upload_dir, max_age_s=KEEP_UPLOADS_S, keep=protected)
 
 # %% ../nbs/16_webapp.ipynb #40fd0d39
 def _fmt(v: Any, # a number or None
@@ -425,17 +484,165 @@ def score_uploads(detector: Any, # a `deepfake_nb.infer.detector.Detector`
     return result_html(res, [Path(p).name for p in paths.values()], notes), afig, ffig
 
 # %% ../nbs/16_webapp.ipynb #d03ff761
+from contextlib import nullcontext
+
+SLOTS = ('audio', 'image', 'video')
+
+def _slot_exts(slot: str) -> tuple:
+    "File extensions accepted in one upload field."
+    return {'audio': tuple(AUDIO_EXTS), 'image': tuple(IMAGE_EXTS), 'video': tuple(VIDEO_EXTS)}[slot]
+
+def safe_filename(name: str | None, # the file name a client sent (may hold a path, dots, control characters)
+                  fallback: str # used when nothing usable is left
+                 ) -> str:
+    "A name safe to create in a folder of its own: the last path part, printable, no leading dots, at most 150 bytes (suffix kept)."
+    n = Path(str(name or '').replace('\\', '/')).name
+    n = ''.join(c for c in n if c.isprintable() and c not in '/\0').lstrip('.').strip()
+    if not n: return fallback
+    stem, suf = Path(n).stem, Path(n).suffix[:16]
+    while stem and len((stem + suf).encode()) > 150: stem = stem[:-1]
+    return (stem + suf) if stem else fallback
+
+def api_error(status: int, # the HTTP status
+              message: str # what was refused and why, naming the file
+             ) -> tuple[int, dict]:
+    "(status, JSON body) of a refused request."
+    return status, {'error': message, 'status': status}
+
+def score_files(detector: Any, # a `deepfake_nb.infer.detector.Detector`
+                files: dict, # slot ('audio' / 'image' / 'video') -> path of the uploaded file (named as the user named it)
+                lock: Any = None # held while scoring (shared with the page), None: no lock
+               ) -> tuple[int, dict]:
+    "(HTTP status, JSON body) for uploaded files: 200 and the result, or an error status and {'error', 'status'}."
+    files = {k: Path(v) for k, v in files.items()}
+    if not files: return api_error(400, 'no file: send a multipart field audio, image and/or video')
+    if 'video' in files and len(files) > 1: return api_error(400, 'score a video on its own, or a voice clip and/or a face image without a video')
+    for slot, p in files.items():
+        if p.suffix.lower() not in _slot_exts(slot):
+            return api_error(415, f'{p.name}: not an accepted {slot} type (accepted: {", ".join(_slot_exts(slot))})')
+        if p.stat().st_size == 0: return api_error(400, f'{p.name}: empty file')
+    paths = {k: str(v) for k, v in files.items()}
+    name = ' + '.join(p.name for p in files.values())
+    try:
+        with lock if lock is not None else nullcontext():
+            if 'video' in paths: res = detector.predict_video(paths['video'])
+            elif len(paths) == 2: res = detector.predict(audio=paths['audio'], image=paths['image'])
+            elif 'audio' in paths: res = detector.predict_audio(paths['audio'])
+            else: res = detector.predict_image(paths['image'])
+    except BadInputError as e: return api_error(400, _readable(str(e), paths).splitlines()[0])
+    except OSError as e:
+        log.exception('model unavailable for %s', paths)
+        return api_error(503, f'{name}: the model for this input is not available on this server ({type(e).__name__})')
+    except Exception as e:
+        log.exception('scoring failed for %s', paths)
+        return api_error(500, f'{name}: could not be scored ({type(e).__name__})')
+    if getattr(res, 'error', None): return api_error(400, _readable(str(res.error), paths))
+    body = json.loads(_readable(res.to_json(), {k: json.dumps(v)[1:-1] for k, v in paths.items()}))
+    body['input'] = name
+    return 200, body
+
+# %% ../nbs/16_webapp.ipynb #3576feb1
+def api_routes(detector: Any, # a `deepfake_nb.infer.detector.Detector`
+               upload_dir: str | Path, # the upload folder (requests are written to its scoring sub-folder)
+               max_file_size_mb: float = 50.0, # largest file accepted per field (MB)
+               lock: Any = None, # shared with the page: one scoring at a time
+               keep: Any = () # paths `prune_uploads` never removes (a set, or a callable returning one)
+              ) -> list:
+    "FastAPI routes of the app's REST endpoint: `POST /api/score` (see above)."
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from gradio.route_utils import GradioMultiPartParser, MultiPartException
+    limit = int(max_file_size_mb * 1024 * 1024)
+
+    class TooLarge(MultiPartException): pass
+
+    async def bounded(stream, cap):
+        n = 0
+        async for chunk in stream:
+            n += len(chunk)
+            if n > cap: raise TooLarge(f'request exceeded maximum allowed size of {cap} bytes')
+            yield chunk
+
+    def answer(status: int, body: dict) -> JSONResponse: return JSONResponse(body, status_code=status)
+
+    async def score(request):   # a plain Starlette endpoint: the request is the only argument
+        import anyio
+        if not request.headers.get('content-type', '').lower().startswith('multipart/form-data'):
+            return answer(*api_error(415, 'send the files as multipart/form-data fields audio, image and/or video'))
+        try: declared = int(request.headers.get('content-length') or 0)
+        except ValueError: return answer(*api_error(400, 'Content-Length is not a number'))
+        cap = len(SLOTS) * limit + 64 * 1024
+        if declared > cap: return answer(*api_error(413, f'request of {declared} bytes: files are limited to {max_file_size_mb:g} MB each'))
+        d = Path(upload_dir)/SCORING/uuid.uuid4().hex
+        d.mkdir(parents=True, mode=0o700)
+        form = None
+        try:
+            try:
+                form = await GradioMultiPartParser(request.headers, bounded(request.stream(), cap), max_files=len(SLOTS), max_fields=len(SLOTS),
+                                                   upload_dir=d, max_file_size=limit).parse()
+            except MultiPartException as e:
+                big = 'maximum allowed size' in e.message
+                return answer(*api_error(413 if big else 400, f'files are limited to {max_file_size_mb:g} MB each' if big else f'malformed multipart body: {e.message}'))
+            files = {}
+            for key, value in form.multi_items():
+                if key not in SLOTS: return answer(*api_error(400, f'unknown field {key!r}: use audio, image and/or video'))
+                if isinstance(value, str): return answer(*api_error(400, f'field {key!r} must be a file'))
+                if key in files: return answer(*api_error(400, f'field {key!r} given twice: one file per field'))
+                dest = d/key/safe_filename(value.filename, key); dest.parent.mkdir()
+                os.replace(value.file.name, dest)
+                files[key] = dest
+            return answer(*(await anyio.to_thread.run_sync(score_files, detector, files, lock)))
+        except Exception as e:   # never a plain-text 500 or a traceback: JSON, named by the kind of failure
+            log.exception('the REST endpoint failed')
+            return answer(*api_error(500, f'the request could not be handled ({type(e).__name__})'))
+        finally:
+            if form is not None: await form.close()
+            shutil.rmtree(d, ignore_errors=True)
+            prune_uploads(upload_dir, max_age_s=KEEP_UPLOADS_S, keep=keep() if callable(keep) else keep)
+
+    return [Route('/api/score', score, methods=['POST'])]
+
+# %% ../nbs/16_webapp.ipynb #6e706b5d
 import gradio as gr
 
 INTRO = """# Is it a deepfake?
-Upload a **voice clip**, a **face image**, **both** (scored together and fused), or a **video**, then press **Score**.
-The score is the calibrated probability that the input is fake. Files are deleted as soon as they are scored and nothing leaves this computer.
-Uploads larger than {mb:g} MB are refused."""
+Give a **voice clip**, a **face image**, **both** (scored together and fused), or a **video**, or pick an example, then press **Score**.
+The score is the calibrated probability that the input is fake. Uploads larger than {mb:g} MB are refused; nothing leaves this computer.
+
+**What is kept where.** A file you give stays in its box above while this page is open, so you can play it back and score it again: that copy sits in the server's private upload folder and is deleted when you close or reload the page, at the latest {keep:g} minutes after the upload, and when the server stops. **Score** works on a separate copy (the folder's `scoring/` part), deleted as soon as it is scored, also when scoring fails. The examples are copies of the bundled samples, kept while the server runs.
+Scripts can `POST` the same files to `/api/score` (multipart fields `audio`, `image`, `video`) and get JSON with an HTTP status."""
 
 HEATMAP_NOTE = """<small>The heat maps show where a small change of the input would move the model's score most (the gradient of its logit:
 |d logit / d wave| under the waveform, |d logit / d log-mel| on the model's own spectral image (log-mel bands, then LFCC coefficients when the model uses them), |d logit / d pixel| on the aligned face crop).
 They show what the model is sensitive to, not proof of manipulation. Blank stretches of the spectrogram are parts of a long clip that no
 scoring window covered.</small>"""
+
+EXAMPLES = [  # (label, voice clip, face image) from samples/; labels say what a file is, not what the model answers
+    ('fake voice (dev test)', 'audio_dev_fake_a02ce9932c69d_00.flac', None),
+    ('real voice, unseen source (wide test)', 'audio_wide_real_w09960bc59df3_00.mp3', None),
+    ('fake face (dev test)', None, 'image_dev_fake_i00e8397a385a.jpg'),
+    ('real face (dev test, LFW)', None, 'image_dev_real_i02adaa3422a9.jpg'),
+    ('real face (dev test, FFHQ)', None, 'image_dev_real_i01eaa6e49e5d.jpg'),
+    ('colour bars: no face', None, 'image_noscope_testpattern.png'),
+    ('tones: no speech', 'audio_noscope_tones.flac', None),
+    ('voice + face pair (both fake)', 'audio_dev_fake_a02ce9932c69d_00.flac', 'image_dev_fake_i054d6a964bc3.jpg'),
+]
+
+def samples_dir() -> Path | None:
+    "The repository's `samples/` folder next to the package (a source checkout), or None."
+    d = Path(deepfake_nb.__file__).resolve().parents[1]/'samples'
+    return d if d.is_dir() else None
+
+def example_rows(folder: str | Path | None # a folder holding the files named in `EXAMPLES`
+                ) -> tuple[list, list]:
+    "(rows [voice, face, video], labels) of the examples whose files exist in `folder`."
+    if not folder: return [], []
+    rows, labels = [], []
+    for label, a, i in EXAMPLES:
+        fa, fi = (Path(folder)/a if a else None), (Path(folder)/i if i else None)
+        if all(f is None or f.is_file() for f in (fa, fi)):
+            rows.append([str(fa) if fa else None, str(fi) if fi else None, None]); labels.append(label)
+    return rows, labels
 
 def private_upload_dir(path: str | Path | None = None # where gradio should keep uploads (None: $GRADIO_TEMP_DIR, else a fresh private temp dir)
                       ) -> Path:
@@ -448,32 +655,58 @@ def private_upload_dir(path: str | Path | None = None # where gradio should keep
     os.environ['GRADIO_TEMP_DIR'] = str(path)
     return Path(path)
 
+def _payload_path(payload: Any) -> str | None:
+    "The server path in a raw gradio file payload (dict or FileData), or None."
+    if isinstance(payload, dict): return payload.get('path')
+    return getattr(payload, 'path', None) or (payload if isinstance(payload, str) else None)
+
 def make_app(detector: Any, # a `deepfake_nb.infer.detector.Detector` (or anything with its predict methods and branches)
              max_file_size_mb: float = 50.0, # largest upload accepted (MB), enforced by `launch_app`
              upload_dir: str | Path | None = None, # gradio's upload folder (see `private_upload_dir`)
-             explain: bool = True # draw gradient heat maps
+             explain: bool = True, # draw gradient heat maps
+             examples: str | Path | None | bool = True # folder of the example files (True: the repository's samples/ if present; None/False: no examples row)
             ) -> gr.Blocks:
-    "The web page (not launched): uploads, Score button, verdict, confidence bar and pictures."
+    "The web page (not launched): players, examples, Score button, verdict, confidence bar and pictures."
     upload_dir = private_upload_dir(upload_dir)
-    with gr.Blocks(title='deepfake_nb: is it fake?', analytics_enabled=False, delete_cache=(600, 600)) as app:
-        gr.Markdown(INTRO.format(mb=max_file_size_mb))
-        with gr.Row():
-            a_in = gr.File(label='Voice clip (wav, flac, ogg, mp3)', elem_id='audio-input', height=140, file_types=list(AUDIO_EXTS))
-            i_in = gr.File(label='Face image (jpg, png, bmp, webp)', elem_id='image-input', height=140, file_types=list(IMAGE_EXTS))
+    rows, labels = example_rows(samples_dir() if examples is True else (examples or None))
+    lock, app, copies = threading.Lock(), None, set()
+    def keep() -> set:   # the examples' cached copies: found after the page is built, plus gradio's keep_in_cache sets
+        return copies.union(*(getattr(b, 'keep_in_cache', set()) for b in app.blocks.values())) if app is not None else set()
+    ledger = UploadLedger(upload_dir, keep)
+    with gr.Blocks(title='deepfake_nb: is it fake?', analytics_enabled=False, delete_cache=(60, int(KEEP_UPLOADS_S))) as app:
+        gr.Markdown(INTRO.format(mb=max_file_size_mb, keep=KEEP_UPLOADS_S / 60), elem_id='intro')
+        with gr.Row(equal_height=False):
+            a_in = gr.Audio(label='Voice clip (wav, flac, ogg, mp3)', type='filepath', sources=['upload'], editable=False, elem_id='audio-input')
+            i_in = ImageFile(label='Face image (jpg, png, bmp, webp)', type='filepath', image_mode=None, sources=['upload', 'clipboard'],
+                             elem_id='image-input', height=260)
             v_in = gr.File(label='Video (mp4, mov, avi, mkv, webm)', elem_id='video-input', height=140, file_types=list(VIDEO_EXTS))
         score = gr.Button('Score', variant='primary', elem_id='score-button')
+        if rows: gr.Examples(rows, [a_in, i_in, v_in], label='Examples: bundled samples (click one, then Score)', example_labels=labels,
+                             examples_per_page=len(rows), elem_id='examples')
         with gr.Row(equal_height=False):
             result = gr.HTML(elem_id='result', apply_default_css=False, js_on_load=None)
             f_plot = gr.Plot(label='Face: aligned crop and what drove the score', elem_id='face-plot', format='png', show_label=False, visible=False)
         a_plot = gr.Plot(label='Voice: waveform, spectrogram and what drove the score', elem_id='audio-plot', format='png', show_label=False, visible=False)
         gr.Markdown(HEATMAP_NOTE)
 
-        def run(audio, image, video):
-            h, af, ff = score_and_discard(detector, audio, image, video, upload_dir, explain=explain)
-            return h, gr.update(value=af, visible=af is not None), gr.update(value=ff, visible=ff is not None), None, None, None
+        def run(audio, image, video, request: gr.Request):
+            ledger.add(getattr(request, 'session_hash', None), audio, image, video)
+            with lock: h, af, ff = score_and_discard(detector, audio, image, video, upload_dir, explain=explain, keep_uploads=True, keep=keep())
+            return h, gr.update(value=af, visible=af is not None), gr.update(value=ff, visible=ff is not None)
 
-        score.click(run, [a_in, i_in, v_in], [result, a_plot, f_plot, a_in, i_in, v_in], concurrency_limit=1, show_progress='full')
-    app.upload_dir, app.max_file_size_mb = upload_dir, max_file_size_mb
+        def uploaded(payload, request: gr.Request):
+            ledger.add(getattr(request, 'session_hash', None), _payload_path(payload))
+
+        def closed(request: gr.Request):
+            ledger.release(getattr(request, 'session_hash', None))
+
+        score.click(run, [a_in, i_in, v_in], [result, a_plot, f_plot], concurrency_limit=1, show_progress='full')
+        for comp in (a_in, i_in, v_in): comp.upload(uploaded, comp, None, preprocess=False, queue=False, show_progress='hidden')
+        app.unload(closed)
+    names = {Path(f).name for row in rows for f in row if f}   # gradio copied the example files into its cache while building the page
+    copies.update(str(p.resolve()) for p in upload_dir.rglob('*') if p.is_file() and p.name in names and SCORING not in p.parts)
+    app.upload_dir, app.max_file_size_mb, app.ledger, app.keep_paths = upload_dir, max_file_size_mb, ledger, keep
+    app.detector, app.score_lock, app.example_labels = detector, lock, labels
     return app
 
 def launch_app(app: gr.Blocks, # from `make_app`
@@ -482,11 +715,20 @@ def launch_app(app: gr.Blocks, # from `make_app`
                block: bool = True, # serve until interrupted (False: return once the server runs)
                quiet: bool = False # do not print the URL
               ) -> gr.Blocks:
-    "Serve the page locally: upload size limit, no share link, no telemetry, no run history, no monitoring endpoint."
+    "Serve the page and `POST /api/score` locally: upload size limit, no share link, no telemetry, no run history, no monitoring endpoint."
+    routes = api_routes(app.detector, app.upload_dir, app.max_file_size_mb, app.score_lock, app.keep_paths)
     app.launch(server_name=host, server_port=port, share=False, inbrowser=False, prevent_thread_lock=not block,
                max_file_size=int(app.max_file_size_mb * 1024 * 1024), show_error=False, quiet=quiet, footer_links=[],
-               run_history=False, enable_monitoring=False, ssr_mode=False, mcp_server=False)
+               run_history=False, enable_monitoring=False, ssr_mode=False, mcp_server=False, app_kwargs={'routes': routes})
     return app
+
+# %% ../nbs/16_webapp.ipynb #38d2687c
+class ImageFile(gr.Image):
+    "An image preview whose value is the uploaded file itself (never opened, converted or re-encoded before scoring)."
+    is_template = True  # rendered by gradio's own image component
+    def preprocess(self, payload):
+        if payload is None: return None
+        return str(payload.path) if payload.path else super().preprocess(payload)
 
 # %% ../nbs/16_webapp.ipynb #37dbdfaf
 def _warm_up(detector: Any) -> list[str]:
@@ -512,7 +754,9 @@ def parse_args(argv: Sequence[str] | None = None # command-line arguments (None:
     p.add_argument('--device', default='cpu', help='cpu | cuda | auto (default cpu)')
     p.add_argument('--threshold', type=float, default=None, help='override every decision threshold (default: validation operating points)')
     p.add_argument('--no-explain', action='store_true', help='skip the gradient heat maps (faster on slow machines)')
-    p.add_argument('--upload-dir', default=None, help='folder for uploads while they are scored (default: a private temporary folder)')
+    p.add_argument('--upload-dir', default=None, help='folder for uploads (default: a private temporary folder, removed on exit)')
+    p.add_argument('--examples', default=None, metavar='DIR', help="folder with the example files (default: the repository's samples/ when present)")
+    p.add_argument('--no-examples', action='store_true', help='no examples row')
     a = p.parse_args(argv)
     if a.max_file_size <= 0: p.error('--max-file-size must be positive')
     if a.threshold is not None and not (0 < a.threshold < 1): p.error(f'--threshold must be a number in (0, 1), got {a.threshold}')
@@ -529,8 +773,10 @@ def main(argv: Sequence[str] | None = None # command-line arguments (None: sys.a
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # a plain `kill` also runs the atexit clean-up of the upload folder
     det = Detector.from_pretrained(a.audio_checkpoint, a.image_checkpoint, device=a.device, threshold=a.threshold)
     for line in _warm_up(det): print(f'deepfake-webapp: warning: {line}', file=sys.stderr)
-    app = make_app(det, a.max_file_size, a.upload_dir, explain=not a.no_explain)
-    print(f'deepfake-webapp: serving on http://{a.host}:{a.port} (uploads up to {a.max_file_size:g} MB, kept in {app.upload_dir} only while scored)', flush=True)
+    app = make_app(det, a.max_file_size, a.upload_dir, explain=not a.no_explain, examples=False if a.no_examples else (a.examples or True))
+    print(f'deepfake-webapp: serving on http://{a.host}:{a.port} and POST http://{a.host}:{a.port}/api/score (uploads up to {a.max_file_size:g} MB '
+          f'in {app.upload_dir}: scoring copies deleted once scored, the page\'s copies when its tab closes or after {KEEP_UPLOADS_S / 60:g} min; '
+          f'{len(app.example_labels)} examples)', flush=True)
     launch_app(app, a.host, a.port, block=True)
 
 # %% ../nbs/16_webapp.ipynb #619f0b9e
@@ -544,20 +790,22 @@ def free_port() -> int:
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
-                     audio: str | Path | None = None, # voice clip to upload
-                     image: str | Path | None = None, # face image to upload
+                     audio: str | Path | None = None, # voice clip to upload into the audio player
+                     image: str | Path | None = None, # face image to upload into the image preview
                      video: str | Path | None = None, # video to upload
+                     example: str | None = None, # instead of uploads: click the example with this label
                      screenshot: str | Path | None = None, # save a full-page PNG here once the result is shown
                      timeout_s: float = 180.0, # longest wait for the page, an upload or the result
                      executable: str = CHROMIUM # the Chromium binary
                     ) -> dict:
-    "Upload files in headless Chromium, press Score, and read the outcome: verdict, score, error, text, external requests."
+    "Upload files (or click an example) in headless Chromium, press Score, and read the outcome off the page."
     from playwright.sync_api import sync_playwright
     host, external, ms = urlparse(url).netloc, [], timeout_s * 1000
     def route(r):
         u = r.request.url
         if urlparse(u).netloc == host: r.continue_()
         else: external.append(u); r.abort()
+    shown = {'audio': '#audio-input audio', 'image': '#image-input img', 'video': '#video-input .file-preview a'}   # what each box shows once its upload is on the server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
@@ -565,22 +813,29 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
             page.route('**/*', route)
             page.goto(url, wait_until='load', timeout=ms)
             page.locator('#score-button').wait_for(timeout=ms)
+            examples = page.locator('#examples button').all_inner_texts() if page.locator('#examples').count() else []
+            if example:
+                page.locator('#examples button').get_by_text(example, exact=True).first.click(timeout=ms)
+                page.locator(f"{shown['audio']}, {shown['image']}").first.wait_for(state='attached', timeout=ms)
             for slot, f in (('audio', audio), ('image', image), ('video', video)):
                 if not f: continue
                 page.locator(f'#{slot}-input input[type=file]').set_input_files(str(f), timeout=ms)
-                page.locator(f'#{slot}-input').get_by_text(Path(f).name).first.wait_for(timeout=ms)
-            page.wait_for_load_state('networkidle', timeout=ms)   # uploads finished
+                page.locator(shown[slot]).first.wait_for(state='attached', timeout=ms)
+            page.wait_for_timeout(300)
             page.click('#score-button')
             page.locator('#result #verdict, #result #error').first.wait_for(timeout=ms)
             def text(sel): return page.locator(sel).first.inner_text() if page.locator(sel).count() else None
             out = dict(verdict=text('#result #verdict'), score=text('#result #score'), confidence=text('#result #confidence'),
-                       error=text('#result #error-message'), text=page.inner_text('#result'))
+                       error=text('#result #error-message'), text=page.inner_text('#result'), examples=examples)
+            for slot in ('audio', 'face'):   # the pictures arrive with the result; wait for those that come
+                if page.locator(f'#{slot}-plot').is_visible(): page.locator(f'#{slot}-plot img').first.wait_for(timeout=ms)
+            page.wait_for_timeout(500)
+            out['panels'] = [s for s in ('audio', 'face') if page.locator(f'#{s}-plot').is_visible()]
+            out['kept'] = [s for s, sel in shown.items() if page.locator(sel).count()]
             if screenshot:
-                for slot, f in (('audio', audio or video), ('face', image or video)):
-                    if f and out['error'] is None and out['verdict'] != 'ABSTAIN': page.locator(f'#{slot}-plot img').first.wait_for(timeout=ms)
-                page.wait_for_timeout(500)
                 Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=True)
+                with Image.open(screenshot) as im: im.convert('RGB').quantize(256, method=Image.Quantize.MEDIANCUT).save(screenshot, optimize=True)
             out['page_text'] = page.inner_text('body')
         finally: browser.close()
     out['external'] = external

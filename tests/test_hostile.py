@@ -2,7 +2,8 @@
 
 Entry points: the checkpoint loader, the training config (load_config + the training commands), the `deepfake-detect` CLI,
 the Python API (Detector.predict_*), `deepfake-evaluate`, `deepfake-export` / `-bench` / `-ensemble`, folder input and
-manifests, the web app's upload path. Every case must end in a clear error (a `BadInputError`/`ConfigError` or one line on
+manifests, the web app's upload paths (the page's, which keeps uploads visible and deletes the scoring copy, and the REST
+endpoint POST /api/score, which must answer an HTTP error status with a JSON error). Every case must end in a clear error (a `BadInputError`/`ConfigError` or one line on
 stderr naming the file or key, with the documented exit status) or a sane result: no traceback, no score from a damaged
 checkpoint, no nonsensical config accepted, no upload left behind.
 
@@ -540,3 +541,120 @@ def test_webapp_uploads_never_left_behind(det, tmp_path):
     big = [up / f'b{i}.bin' for i in range(3)]
     for b in big: b.write_bytes(b'\0' * 400_000)
     assert prune_uploads(up, max_mb=0.5) == 2 and sum(b.exists() for b in big) == 1; record('web app uploads')
+
+
+def test_webapp_page_path_keeps_uploads_and_deletes_scoring_copies(det, tmp_path):
+    "50 uploads through the page's path (uploads stay visible after Score): the scoring folder is empty after each, the examples survive, and ending the session leaves the folder as it was."
+    from deepfake_nb.webapp import SCORING, UploadLedger, score_and_discard
+    up = tmp_path / 'uploads'; up.mkdir()
+    example = up / 'ex' / 'audio_noscope_tones.flac'; example.parent.mkdir(); example.write_bytes((SAMPLES / 'audio_noscope_tones.flac').read_bytes())
+    os.utime(example, (0, 0))                                  # an example copy is old (copy2 keeps the sample's mtime): still never pruned
+    ledger = UploadLedger(up, keep={example})
+    rng = np.random.default_rng(2)
+    good_a, good_i = (SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac').read_bytes(), (SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg').read_bytes()
+    for i in range(50):
+        kind = ['audio', 'image', 'video'][i % 3]
+        data = [good_a, good_i, rng.bytes(500), b'', b'text' * 10][i % 5] if kind != 'video' else rng.bytes(300)
+        if i % 10 == 9: f, kind = example, 'audio'              # an example scored like an upload
+        else:
+            f = up / f'{i:02d}' / f'up{i}.{ {"audio": "wav", "image": "png", "video": "mp4"}[kind] }'; f.parent.mkdir(); f.write_bytes(data)
+        ledger.add('session', f)
+        out = score_and_discard(det, **{'audio': None, 'image': None, 'video': None, kind: str(f)}, upload_dir=up, explain=False,
+                                keep_uploads=True, keep=ledger.keep())
+        assert isinstance(out, tuple) and len(out) == 3 and 'Traceback' not in out[0] and str(up) not in out[0]
+        assert f.exists() and not any(p.is_file() for p in (up / SCORING).rglob('*'))
+        record('web app page path')
+    ledger.release('session')
+    assert sorted(p for p in up.rglob('*') if p.is_file()) == [example]; record('web app page path')
+
+
+# --- web app REST endpoint (POST /api/score) ----------------------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def rest(det, tmp_path_factory):
+    "A test client over the app's REST routes (limit 0.5 MB) and its upload folder."
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from deepfake_nb.webapp import api_routes
+    up = tmp_path_factory.mktemp('rest_uploads')
+    return TestClient(FastAPI(routes=api_routes(det, up, max_file_size_mb=0.5))), up
+
+
+def _rest_ok(r, up, allowed) -> None:
+    "The answer has an allowed status and a JSON body (an error naming the problem unless 200); the upload folder is empty."
+    assert r.status_code in allowed, (r.status_code, r.text[:300])
+    body = r.json()
+    if r.status_code != 200: assert body['status'] == r.status_code and body['error'] and '\n' not in body['error'], body
+    assert 'Traceback' not in r.text and str(up) not in r.text
+    assert not any(p.is_file() for p in up.rglob('*')), sorted(up.rglob('*'))
+
+
+def test_webapp_rest_refusals(rest):
+    "Hand-made hostile requests to POST /api/score: each gets its error status and a JSON error, and leaves nothing behind."
+    client, up = rest
+    clip = (SAMPLES / 'audio_dev_fake_a02ce9932c69d_00.flac').read_bytes()
+    face = (SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg').read_bytes()
+    rng = np.random.default_rng(3)
+    files = lambda **kw: client.post('/api/score', files=list(kw.items()) if not isinstance(kw.get('_'), list) else kw['_'])
+    cases = [
+        (dict(audio=('big.flac', b'\0' * 600_000)), {413}),
+        (dict(image=('big.png', rng.bytes(700_000))), {413}),
+        (dict(audio=('notes.txt', b'hello')), {415}),
+        (dict(audio=('clip', clip)), {415}),                                  # no extension
+        (dict(image=('face.jpg.exe', face)), {415}),
+        (dict(video=('v.flac', clip)), {415}),
+        (dict(audio=('face.jpg', face)), {415}),
+        (dict(audio=('x.flac', rng.bytes(5000))), {400}),
+        (dict(audio=('x.mp3', rng.bytes(5000))), {400}),
+        (dict(audio=('x.wav', b'RIFF' + rng.bytes(100))), {400}),
+        (dict(image=('y.png', b'\x89PNG\r\n\x1a\n' + rng.bytes(200))), {400}),
+        (dict(image=('y.jpg', b'\xff\xd8\xff' + rng.bytes(200))), {400}),
+        (dict(video=('v.mp4', rng.bytes(2000))), {400}),
+        (dict(image=('e.jpg', b'')), {400}),
+        (dict(file=('a.flac', clip)), {400}),                                 # unknown field
+        (dict(video=('v.mp4', b'x' * 100), image=('f.jpg', face)), {400}),
+        (dict(audio=('../../etc/passwd.flac', rng.bytes(3000))), {400}),      # path in the name: stays in its folder
+        (dict(audio=('..', clip)), {415}),
+        (dict(audio=('a\x00b.flac', rng.bytes(3000))), {400}),
+        (dict(audio=('x' * 400 + '.flac', rng.bytes(3000))), {400}),
+        (dict(audio=(CLIP_NAME := 'clip.flac', clip)), {200}),
+        (dict(audio=('tones.flac', (SAMPLES / 'audio_noscope_tones.flac').read_bytes())), {200}),
+    ]
+    for kw, allowed in cases:
+        _rest_ok(files(**kw), up, allowed); record('web app REST endpoint')
+    # repeated field, text field, non-multipart bodies, bad boundary, a lying Content-Length, GET
+    _rest_ok(client.post('/api/score', files=[('audio', ('a.flac', clip)), ('audio', ('b.flac', clip))]), up, {400}); record('web app REST endpoint')
+    _rest_ok(client.post('/api/score', data={'audio': 'text'}, files={'image': ('f.png', b'x')}), up, {400}); record('web app REST endpoint')
+    for body, ctype in ((b'{}', 'application/json'), (b'audio=x', 'application/x-www-form-urlencoded'), (b'', ''), (clip, 'audio/flac')):
+        _rest_ok(client.post('/api/score', content=body, headers={'content-type': ctype} if ctype else {}), up, {415}); record('web app REST endpoint')
+    for ctype in ('multipart/form-data', 'multipart/form-data; boundary=zz'):
+        _rest_ok(client.post('/api/score', content=b'--zz\r\ngarbage', headers={'content-type': ctype}), up, {400}); record('web app REST endpoint')
+    _rest_ok(client.post('/api/score', content=b'--zz--\r\n', headers={'content-type': 'multipart/form-data; boundary=zz'}), up, {400}); record('web app REST endpoint')
+    _rest_ok(client.post('/api/score', content=b'x', headers={'content-type': 'multipart/form-data; boundary=zz', 'content-length': str(10**10)}), up, {413})
+    record('web app REST endpoint')
+    _rest_ok(client.post('/api/score', content=b'x', headers={'content-type': 'multipart/form-data; boundary=zz', 'content-length': 'many'}), up, {400})
+    record('web app REST endpoint')
+    assert client.get('/api/score').status_code == 405; record('web app REST endpoint')
+
+
+@HYP
+@given(data=st.binary(max_size=4000), name=st.text(max_size=60), field=st.sampled_from(['audio', 'image', 'video', 'x']))
+def test_webapp_rest_random_uploads(rest, data, name, field):
+    "Generated uploads (random bytes, random names, any field): an allowed status with JSON, nothing left behind."
+    client, up = rest
+    r = client.post('/api/score', files={field: (name, data)})
+    _rest_ok(r, up, {200, 400, 415})
+    record('web app REST endpoint')
+
+
+def test_webapp_rest_fifty_uploads_leave_nothing(rest):
+    "50 uploads (good, junk, empty, wrong kind, too large) through the endpoint: the folder is empty after each."
+    client, up = rest
+    rng = np.random.default_rng(4)
+    good_a, good_i = (SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac').read_bytes(), (SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg').read_bytes()
+    for i in range(50):
+        kind = ['audio', 'image', 'video'][i % 3]
+        data = [good_a, good_i, rng.bytes(500), b'', b'\0' * 600_000][i % 5] if kind != 'video' else rng.bytes(300)
+        r = client.post('/api/score', files={kind: (f'up{i}.{ {"audio": "wav", "image": "png", "video": "mp4"}[kind] }', data)})
+        _rest_ok(r, up, {200, 400, 413, 415})
+        record('web app REST endpoint')

