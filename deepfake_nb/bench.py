@@ -208,7 +208,7 @@ def benchmark_latency(configs: dict[str, dict] | None = None, # name -> config o
     try:
         for name, ov in configs.items():
             cfg = load_config(overrides=ov)
-            m = ImageDetector(cfg).eval()
+            m = ImageDetector.from_config(cfg).eval()
             x = torch.rand(1, 3, cfg.image.image_size, cfg.image.image_size)
             with torch.inference_mode():
                 for _ in range(3): m(x)

@@ -54,7 +54,7 @@ def member_config(cfg, # full config of an ensemble
                  ):
     "The full config of one ensemble member: `cfg` with its model section replaced by the member's."
     c = to_attrdict(json.loads(json.dumps(dict(cfg))))
-    c[f'{modality}_model'] = to_attrdict({**dict(section), 'members': []})
+    c[f'{modality}_model'] = to_attrdict({**default_config()[f'{modality}_model'], **dict(section), 'members': []})  # keys a member lacks: the defaults
     return c
 
 def build_model(modality: str, # 'audio' or 'image'

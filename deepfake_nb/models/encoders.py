@@ -273,8 +273,8 @@ class EncoderStatsDetector(StatsClassifier):
                    ) -> 'EncoderStatsDetector':
         "Build from `audio_model`: `ssl_encoder`, `ssl_padded`, `ssl_layers`, `stats_c`, `stats_windows`, `stats_kernel` (no weights are read)."
         m = _mk(cfg, 'audio_model')
-        return cls(None, m.get('ssl_encoder'), bool(m.get('ssl_padded', False)), m.get('stats_c', 0.1), m.get('stats_windows', 4),
-                   m.get('stats_kernel', 'linear'), list(m.get('ssl_layers') or []) or None)
+        return cls(source=m['ssl_encoder'], padded=bool(m['ssl_padded']), C=float(m['stats_c']), passes=int(m['stats_windows']),
+                   kernel=m['stats_kernel'], layers=list(m['ssl_layers'] or []) or None)
 
     def load_pretrained(self) -> 'EncoderStatsDetector':
         "Read the encoder's pretrained weights from `source` (done by `fit_loader` if still missing)."

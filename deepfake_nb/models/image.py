@@ -6,6 +6,8 @@
 from __future__ import annotations
 from functools import partial
 import math
+from collections.abc import Sequence
+import inspect
 from typing import Any
 
 import torch
@@ -105,24 +107,30 @@ class ConvStemPatchEmbed(PatchEmbed):
 # %% ../../nbs/04_models.image.ipynb #0ec531f5
 _VIT_PRETRAINED = {192: 'vit_tiny_patch16_224', 384: 'vit_small_patch16_224'}
 
-def rgb_backbone(cfg: Any # config (uses cfg.image and cfg.image_model)
+def rgb_backbone(backbone: str = 'vit', # 'vit' (timm VisionTransformer) or any timm model name (efficientnet_b0, resnet10t, ...)
+                 size: int = 112, # input height = width (pixels)
+                 patch_size: int = 8, # ViT patch size (pixels)
+                 stem: str = 'conv', # ViT patch embedding: 'conv', 'deep' or 'patch' (linear, timm pretrained)
+                 vit_dim: int = 192, # ViT embedding width
+                 vit_depth: int = 6, # ViT blocks
+                 vit_heads: int = 3, # ViT attention heads
+                 pretrained: bool = False # load timm pretrained weights (needs internet)
                 ) -> tuple[nn.Module, int]:
     "The RGB backbone (classifier removed) and its embedding width."
-    m, size = cfg.image_model, int(cfg.image.image_size)
-    if m.backbone == 'vit':
-        kw = dict(img_size=size, patch_size=m.patch_size, embed_dim=m.vit_dim, depth=m.vit_depth,
-                  num_heads=m.vit_heads, num_classes=0, drop_path_rate=0.1)
-        if m.pretrained and m.stem == 'patch' and m.vit_dim in _VIT_PRETRAINED:
-            net = timm.create_model(_VIT_PRETRAINED[m.vit_dim], pretrained=True, **{k: v for k, v in kw.items() if k not in ('embed_dim', 'num_heads')})
+    if backbone == 'vit':
+        kw = dict(img_size=size, patch_size=patch_size, embed_dim=vit_dim, depth=vit_depth,
+                  num_heads=vit_heads, num_classes=0, drop_path_rate=0.1)
+        if pretrained and stem == 'patch' and vit_dim in _VIT_PRETRAINED:
+            net = timm.create_model(_VIT_PRETRAINED[vit_dim], pretrained=True, **{k: v for k, v in kw.items() if k not in ('embed_dim', 'num_heads')})
         else:
             from timm.models.vision_transformer import VisionTransformer
-            if m.stem in ('conv', 'deep'): kw['embed_layer'] = partial(ConvStemPatchEmbed, full_res_convs=m.stem == 'deep')
-            elif m.stem != 'patch': raise ValueError(f"image_model.stem must be conv, deep or patch, got {m.stem!r}")
+            if stem in ('conv', 'deep'): kw['embed_layer'] = partial(ConvStemPatchEmbed, full_res_convs=stem == 'deep')
+            elif stem != 'patch': raise ValueError(f"image_model.stem must be conv, deep or patch, got {stem!r}")
             net = VisionTransformer(**kw)
-        return net, m.vit_dim
-    if not timm.is_model(m.backbone):
-        raise ValueError(f"image_model.backbone must be vit or a timm model name (e.g. efficientnet_b0, resnet10t), got {m.backbone!r}")
-    net = timm.create_model(m.backbone, pretrained=bool(m.pretrained), num_classes=0)
+        return net, vit_dim
+    if not timm.is_model(backbone):
+        raise ValueError(f"image_model.backbone must be vit or a timm model name (e.g. efficientnet_b0, resnet10t), got {backbone!r}")
+    net = timm.create_model(backbone, pretrained=bool(pretrained), num_classes=0)
     return net, net.num_features
 
 # %% ../../nbs/04_models.image.ipynb #18b0c74b
@@ -130,32 +138,47 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 class ImageDetector(nn.Module):
     "Face-crop deepfake detector: RGB ViT branch + log-spectrum CNN branch -> one logit (higher = more fake)."
-    def __init__(self, cfg: Any # config (uses cfg.image and cfg.image_model)
+    def __init__(self, size: int = 112, # face crop height = width (pixels)
+                 use_rgb: bool = True, # the RGB branch
+                 use_freq: bool = True, # the frequency (log-FFT magnitude) CNN branch
+                 backbone: str = 'vit', # RGB backbone: 'vit' or a timm model name (`rgb_backbone`)
+                 pretrained: bool = False, # timm pretrained weights for the backbone (needs internet)
+                 patch_size: int = 8, # ViT patch size (pixels)
+                 stem: str = 'conv', # ViT patch embedding: 'conv', 'deep' or 'patch'
+                 vit_dim: int = 192, # ViT embedding width
+                 vit_depth: int = 6, # ViT blocks
+                 vit_heads: int = 3, # ViT attention heads
+                 freq_channels: Sequence[int] = (16, 32, 64), # channels of the frequency CNN
+                 embed_dim: int = 128, # fused embedding size
+                 dropout: float = 0.2, # dropout before the classifier
+                 distill: bool = False, # self-distillation from an EMA teacher (`extra_loss`)
+                 distill_weight: float = 0.5, # weight of the distillation loss
+                 ema_decay: float = 0.999 # EMA decay of the teacher
                 ):
         super().__init__()
-        m, size = cfg.image_model, int(cfg.image.image_size)
-        if not (m.use_rgb or m.use_freq): raise ValueError("image_model: at least one of use_rgb / use_freq must be true")
-        if m.backbone == 'vit' and size % m.patch_size: raise ValueError(f"image.image_size {size} is not a multiple of patch_size {m.patch_size}")
+        if not (use_rgb or use_freq): raise ValueError("image_model: at least one of use_rgb / use_freq must be true")
+        if backbone == 'vit' and size % patch_size: raise ValueError(f"image.image_size {size} is not a multiple of patch_size {patch_size}")
         self.size = size
         self.register_buffer('mean', torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
         self.register_buffer('std', torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
-        self.rgb, d = (rgb_backbone(cfg) if m.use_rgb else (None, 0))
-        self.freq = FreqBranch(size, list(m.freq_channels)) if m.use_freq else None
+        self.rgb, d = (rgb_backbone(backbone, size, patch_size, stem, vit_dim, vit_depth, vit_heads, pretrained) if use_rgb else (None, 0))
+        self.freq = FreqBranch(size, list(freq_channels)) if use_freq else None
         d += self.freq.out_dim if self.freq is not None else 0
-        self.proj = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, m.embed_dim), nn.GELU())
-        self.drop = nn.Dropout(m.dropout)
-        self.head = nn.Linear(m.embed_dim, 1)
+        self.proj = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, embed_dim), nn.GELU())
+        self.drop = nn.Dropout(dropout)
+        self.head = nn.Linear(embed_dim, 1)
         self.input_ndim = 3  # one input is [3, H, W] (used by the training loop)
-        self.distill, self.distill_weight, self.ema_decay = bool(m.distill), float(m.distill_weight), float(m.ema_decay)
+        self.distill, self.distill_weight, self.ema_decay = bool(distill), float(distill_weight), float(ema_decay)
         object.__setattr__(self, '_teacher', None)  # EMA teacher, created on first use; not a submodule, not in state_dict
 
     @classmethod
     def from_config(cls, cfg: Any # config (AttrDict from `load_config`)
                    ) -> 'ImageDetector':
-        "Build the detector described by `cfg`."
-        return cls(cfg)
+        "Build the detector from `image.image_size` and the `image_model` keys named like the constructor's arguments."
+        m = cfg.image_model
+        return cls(size=int(cfg.image.image_size), **{k: m[k] for k in inspect.signature(cls).parameters if k != 'size'})
 
-    def forward(self, x: torch.Tensor, # [B, 3, H, W] RGB in [0, 1], H = W = cfg.image.image_size
+    def forward(self, x: torch.Tensor, # [B, 3, H, W] RGB in [0, 1], H = W = `size`
                 return_embedding: bool = False # also return the fused embedding
                ):
         "Logits [B] (and the embedding [B, embed_dim] if asked)."
@@ -170,7 +193,7 @@ class ImageDetector(nn.Module):
                    logits: torch.Tensor, # [B] student logits on `x`
                    emb: torch.Tensor | None = None # embeddings (unused)
                   ) -> torch.Tensor:
-        "Self-distillation term `distill_weight * KD(student, EMA teacher)` (0 unless cfg.image_model.distill)."
+        "Self-distillation term `distill_weight * KD(student, EMA teacher)` (0 unless `distill`)."
         if not (self.distill and self.training): return logits.new_zeros(())
         t = self._teacher
         if t is None: object.__setattr__(self, '_teacher', t := EMATeacher(self, self.ema_decay))
@@ -219,7 +242,7 @@ class ImageStatsDetector(StatsClassifier):
                    ) -> 'ImageStatsDetector':
         "Build from `image.image_size` and `image_model.stats_c`, `stats_kernel` and `stats_detail`."
         m = cfg.image_model
-        return cls(int(cfg.image.image_size), float(m.get('stats_c', 1.0)), m.get('stats_kernel', 'linear'), bool(m.get('stats_detail', False)))
+        return cls(size=int(cfg.image.image_size), C=float(m['stats_c']), kernel=m['stats_kernel'], detail=bool(m['stats_detail']))
 
     def ring_spectrum(self, plane: torch.Tensor # [B, size, size] one colour plane
                      ) -> torch.Tensor:
@@ -292,8 +315,7 @@ class NPRDetector(nn.Module):
                    ) -> 'NPRDetector':
         "Build the detector from `cfg.image_model` (`npr_channels`, `npr_factor`, `npr_gain`, `dropout`)."
         m = cfg.image_model
-        return cls(tuple(m.get('npr_channels', (24, 48, 96, 128))), int(m.get('npr_factor', 2)),
-                   float(m.get('npr_gain', 4.0)), float(m.get('dropout', 0.2)))
+        return cls(channels=tuple(m['npr_channels']), factor=int(m['npr_factor']), gain=float(m['npr_gain']), dropout=float(m['dropout']))
 
     def forward(self, x: torch.Tensor, # [B, 3, H, W] RGB in [0, 1], H and W multiples of `factor`
                 return_embedding: bool = False # also return the pooled embedding
@@ -338,8 +360,8 @@ class FrozenEncoderDetector(nn.Module):
                    ) -> 'FrozenEncoderDetector':
         "Build from `cfg.image_model` (`frozen_encoder`, `frozen_size`, `frozen_hidden`, `dropout`)."
         m = cfg.image_model
-        if not m.get('frozen_encoder'): raise ValueError("image_model.arch frozen needs image_model.frozen_encoder (hub id or local folder)")
-        return cls(m.frozen_encoder, int(m.get('frozen_size', 224)), hidden=int(m.get('frozen_hidden', 0)), dropout=float(m.get('dropout', 0.0)))
+        if not m['frozen_encoder']: raise ValueError("image_model.arch frozen needs image_model.frozen_encoder (hub id or local folder)")
+        return cls(m['frozen_encoder'], size=int(m['frozen_size']), hidden=int(m['frozen_hidden']), dropout=float(m['dropout']))
 
     def train(self, mode: bool = True):
         super().train(mode); self.encoder.eval(); return self  # the encoder stays frozen (no dropout, fixed norms)
