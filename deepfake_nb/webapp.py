@@ -7,237 +7,27 @@ from __future__ import annotations
 import json, os, socket, threading, time, uuid
 os.environ['GRADIO_ANALYTICS_ENABLED'] = 'False'  # no telemetry calls; set before gradio is imported
 import argparse, atexit, html, logging, shutil, signal, sys, tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-import torch
-import torch.nn as nn
 from matplotlib.figure import Figure
-from scipy.ndimage import gaussian_filter
-from scipy.signal import spectrogram
 from urllib.parse import urlparse
 from PIL import Image
 
 from .config import cli_entry
-from .data.preprocess import audio_windows, clip_samples, normalize_rms, prepare_audio, trim_silence
-from .data.datasets import load_item
 from .data.io import AUDIO_EXTS, IMAGE_EXTS, BadInputError
-from .infer.detector import crop_face, Detector
-from .infer.video import read_video
+from .infer.detector import Detector
+from .explain import explain_file, explain_video_file
 from .infer.batch import VIDEO_EXTS
 import deepfake_nb
 
 # %% auto #0
 __all__ = ['KEEP_UPLOADS_S', 'SCORING', 'log', 'SLOTS', 'INTRO', 'HEATMAP_NOTE', 'EXAMPLES', 'CHROMIUM', 'CHROMIUM_ARGS',
-           'input_gradient', 'smooth_abs', 'AudioExplanation', 'explain_audio', 'to_chw', 'image_saliency',
-           'audio_figure', 'explanation_figure', 'face_figure', 'discard_upload', 'prune_uploads', 'scoring_copy',
-           'UploadLedger', 'score_and_discard', 'result_html', 'error_html', 'explain_audio_file', 'explain_image_file',
-           'explain_video_file', 'score_uploads', 'safe_filename', 'api_error', 'score_files', 'api_routes',
-           'samples_dir', 'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args', 'main',
-           'free_port', 'score_in_browser']
-
-# %% ../nbs/16_webapp.ipynb #553afbca
-def input_gradient(model: nn.Module, # a detector: forward(x [B, ...]) -> logits [B]
-                   x: torch.Tensor # one input without the batch axis, e.g. a waveform [T] or an image [3, H, W]
-                  ) -> tuple[float, torch.Tensor]:
-    "The logit of `model` on `x` and the gradient of that logit with respect to `x` (same shape as `x`)."
-    model.eval()
-    dev = next(model.parameters()).device
-    x = x.detach().to(dev, torch.float32).clone().requires_grad_(True)
-    with torch.enable_grad():
-        logit = model(x.unsqueeze(0)).reshape(-1)[0]
-        grad, = torch.autograd.grad(logit, x)
-    return float(logit.detach()), grad.detach().cpu()
-
-# %% ../nbs/16_webapp.ipynb #0317ad42
-def smooth_abs(x: np.ndarray, # a 1-D signal
-               width: int # Hann window length in samples (1 = no smoothing)
-              ) -> np.ndarray:
-    "`|x|` smoothed by a normalised Hann window of `width` samples (same length as `x`)."
-    a = np.abs(np.asarray(x, dtype=np.float64))
-    width = int(max(1, min(width, len(a))))
-    if width < 3: return a.astype(np.float32)
-    w = np.hanning(width + 2)[1:-1]
-    return np.convolve(a, w / w.sum(), mode='same').astype(np.float32)
-
-# %% ../nbs/16_webapp.ipynb #0cf95d89
-@dataclass
-class AudioExplanation:
-    "What the audio model saw and where its logit was most sensitive."
-    wave: np.ndarray              # trimmed, loudness-normalised waveform [T] (the model's input before windowing)
-    sample_rate: int              # samples per second
-    logit: float                  # mean logit over the windows
-    saliency: np.ndarray          # |d logit / d wave|, smoothed, scaled to [0, 1], length T
-    spec: np.ndarray | None       # the model's log-mel image [F, frames] on the clip's time axis (None: no front-end)
-    spec_saliency: np.ndarray | None  # |d logit / d log-mel| [F, frames] scaled to [0, 1] (NaN where no window looked)
-    mel_bands: int | None = None  # rows of `spec` that are log-mel bands; the rows above are LFCC coefficients (None: all mel)
-
-def _spec_module(model: nn.Module) -> nn.Module | None:
-    "The model's spectral front-end (`spec` with a `hop`) or, for an `Ensemble`, its first member's that has one."
-    for m in [model, *getattr(model, 'members', [])]:
-        s = getattr(m, 'spec', None)
-        if isinstance(s, nn.Module) and hasattr(s, 'hop'): return s
-    return None
-
-def _paste_frames(vals: np.ndarray, # per-window frame values [n, F, frames]
-                  idx: np.ndarray, # sample index of every window sample [n, clip]
-                  hop: int, # front-end hop (samples)
-                  n_cols: int # frames on the clip's time axis
-                 ) -> np.ndarray:
-    "Average per-window frames into clip-time columns `[F, n_cols]` (NaN where no window has a frame)."
-    n, F, fr = vals.shape
-    acc = np.zeros((n_cols, F)); cnt = np.zeros(n_cols)
-    pos = np.minimum(np.arange(fr) * hop, idx.shape[1] - 1)
-    for k in range(n):
-        cols = np.minimum(idx[k, pos] // hop, n_cols - 1)
-        np.add.at(acc, cols, vals[k].T); np.add.at(cnt, cols, 1)
-    with np.errstate(invalid='ignore'): return (acc / cnt[:, None]).T
-
-def explain_audio(model: nn.Module, # audio detector: forward(wave [B, T]) -> logits [B]
-                  wave: np.ndarray, # decoded mono waveform at cfg.audio.sample_rate
-                  cfg: Any, # the project config (uses cfg.audio)
-                  smooth_ms: float = 25.0 # smoothing of the waveform gradient (milliseconds)
-                 ) -> AudioExplanation:
-    "Gradients of the mean window logit w.r.t. the clip's samples and, if exposed, the model's log-mel image."
-    a = cfg.audio
-    w = np.asarray(wave, dtype=np.float32)
-    if a.trim_silence: w = trim_silence(w, a.trim_db, frame=max(1, a.sample_rate // 50))
-    if a.normalize: w = normalize_rms(w)
-    idx = audio_windows(np.arange(len(w), dtype=np.float32), clip_samples(cfg), a.eval_windows).astype(np.int64)
-    ref = prepare_audio(np.asarray(wave, dtype=np.float32), cfg, train=False)
-    if ref.shape != idx.shape or not np.allclose(w[idx], ref, atol=1e-6):
-        # the data pipeline cuts differently from the steps above: explain the model's exact windows, laid end to end
-        w = np.ascontiguousarray(ref.reshape(-1)); idx = np.arange(w.size).reshape(ref.shape)
-    model.eval()
-    dev = next(model.parameters()).device
-    wt = torch.from_numpy(w).to(dev).requires_grad_(True)
-    spec_mod, kept = _spec_module(model), []
-    hook = spec_mod.register_forward_hook(lambda m, i, o: kept.append(o)) if spec_mod is not None else None
-    try:
-        with torch.enable_grad():
-            logit = model(wt[torch.from_numpy(idx).to(dev)]).reshape(-1).mean()
-            grads = torch.autograd.grad(logit, [wt] + kept[:1])
-    finally:
-        if hook is not None: hook.remove()
-    sal = smooth_abs(grads[0].cpu().numpy(), int(a.sample_rate * smooth_ms / 1000))
-    sal = sal / max(float(sal.max()), 1e-12)
-    spec = spec_sal = None
-    if kept:
-        hop, n_cols = spec_mod.hop, (len(w) - 1) // spec_mod.hop + 1
-        spec = _paste_frames(kept[0][:, 0].detach().cpu().numpy(), idx, hop, n_cols)
-        g = _paste_frames(grads[1][:, 0].abs().cpu().numpy(), idx, hop, n_cols)
-        g = gaussian_filter(np.nan_to_num(g), (1.0, 2.0)) + np.where(np.isnan(g), np.nan, 0.0)
-        spec_sal = np.clip(g / max(float(np.nanpercentile(g, 99)), 1e-12), 0, 1)
-    n_mel = int(cfg.audio_model.get('n_mels', 0) or 0)
-    mel_bands = n_mel if spec is not None and 0 < n_mel < spec.shape[0] else None
-    return AudioExplanation(w, int(a.sample_rate), float(logit.detach()), sal, spec, spec_sal, mel_bands)
-
-# %% ../nbs/16_webapp.ipynb #a67c085d
-def to_chw(img: np.ndarray # RGB image [H, W, 3], uint8 or float in [0, 1]
-          ) -> torch.Tensor:
-    "A float image tensor [3, H, W] in [0, 1], the layout the image models take."
-    a = np.asarray(img)
-    a = a.astype(np.float32) / 255.0 if a.dtype == np.uint8 else a.astype(np.float32)
-    if a.ndim != 3 or a.shape[-1] != 3: raise ValueError(f'expected an RGB image [H, W, 3], got shape {a.shape}')
-    return torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1)))
-
-def image_saliency(model: nn.Module, # image detector: forward(img [B, 3, H, W] in [0, 1]) -> logits [B]
-                   img: np.ndarray | torch.Tensor, # face crop [H, W, 3] (uint8 or [0, 1]) or tensor [3, H, W]
-                   sigma: float = 0.03 # blur, as a fraction of the crop side
-                  ) -> tuple[float, np.ndarray]:
-    "The logit and a heat map [H, W] in [0, 1] of the input-gradient magnitude."
-    x = img if isinstance(img, torch.Tensor) else to_chw(img)
-    logit, g = input_gradient(model, x)
-    h = g.abs().amax(0).numpy().astype(np.float64)
-    h = gaussian_filter(h, sigma=max(0.5, sigma * max(h.shape)))
-    h = np.clip(h / max(float(np.percentile(h, 99)), 1e-12), 0, 1)
-    return logit, h.astype(np.float32)
-
-# %% ../nbs/16_webapp.ipynb #1bb13cb5
-def _envelope(wave: np.ndarray, # 1-D signal
-              n: int = 2000 # number of columns
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "Column index, min and max of `wave` in `n` equal chunks (the whole signal if shorter)."
-    if len(wave) <= n: return np.arange(len(wave)), wave, wave
-    edges = np.linspace(0, len(wave), n + 1).astype(int)
-    lo = np.minimum.reduceat(wave, edges[:-1]); hi = np.maximum.reduceat(wave, edges[:-1])
-    return edges[:-1], lo, hi
-
-def audio_figure(wave: np.ndarray, # mono waveform [T] as the model sees it
-                 sample_rate: int = 16000, # samples per second
-                 saliency: np.ndarray | None = None, # |d logit / d wave| in [0, 1], length T (None: not drawn)
-                 spec: np.ndarray | None = None, # the model's log-mel image [F, frames] (None: a plain STFT spectrogram)
-                 spec_saliency: np.ndarray | None = None, # |d logit / d log-mel| [F, frames] in [0, 1] (None: not drawn)
-                 title: str = '', # figure title
-                 mel_bands: int | None = None # rows of `spec` that are log-mel bands, LFCC above (drawn as a labelled boundary)
-                ) -> Figure:
-    "Waveform, gradient heat strip, spectrogram and spectrogram heat map of one clip on a shared time axis."
-    wave = np.asarray(wave, dtype=np.float32)
-    dur = len(wave) / sample_rate
-    rows = ['wave'] + (['sal'] if saliency is not None else []) + ['spec'] + (['ssal'] if spec_saliency is not None else [])
-    heights = {'wave': 1.0, 'sal': 0.45, 'spec': 1.3, 'ssal': 1.3}
-    fig = Figure(figsize=(8, 0.4 + 1.5 * sum(heights[r] for r in rows)), dpi=100, layout='constrained')
-    axs = dict(zip(rows, np.atleast_1d(fig.subplots(len(rows), 1, sharex=True, gridspec_kw={'height_ratios': [heights[r] for r in rows]}))))
-    i, lo, hi = _envelope(wave)
-    axs['wave'].fill_between(i / sample_rate, lo, hi, color='#1f77b4', linewidth=0.5); axs['wave'].set_ylabel('wave')
-    if saliency is not None:
-        j, _, shi = _envelope(np.asarray(saliency, dtype=np.float32))
-        ax = axs['sal']
-        ax.imshow(shi[None, :], aspect='auto', cmap='inferno', vmin=0, vmax=1, extent=(0, dur, 0, 1), interpolation='nearest')
-        ax.plot(j / sample_rate, shi, color='white', linewidth=0.8)
-        ax.set_ylim(0, 1); ax.set_yticks([]); ax.set_ylabel('|dlogit/dwave|', fontsize=7)
-    ax = axs['spec']
-    if spec is None:
-        nfft = 512 if len(wave) >= 512 else max(16, 2 ** int(np.log2(max(len(wave), 16))))
-        _, _, S = spectrogram(wave, fs=sample_rate, nperseg=nfft, noverlap=nfft * 3 // 4)
-        db = 10 * np.log10(S + 1e-10)
-        ax.imshow(db, aspect='auto', origin='lower', cmap='magma', vmin=db.max() - 80, vmax=db.max(),
-                  extent=(0, dur, 0, sample_rate / 2), interpolation='nearest')
-        ax.set_ylabel('Hz')
-    else:
-        ax.imshow(spec, aspect='auto', origin='lower', cmap='magma', extent=(0, dur, 0, spec.shape[0]), interpolation='nearest')
-        ax.set_ylabel('band' if mel_bands else 'log-mel band', fontsize=8)
-    if spec_saliency is not None:
-        ax = axs['ssal']
-        if spec is not None: ax.imshow(spec, aspect='auto', origin='lower', cmap='gray', extent=(0, dur, 0, spec.shape[0]), interpolation='nearest')
-        ax.imshow(np.ma.masked_invalid(spec_saliency), aspect='auto', origin='lower', cmap='jet', alpha=0.55, vmin=0, vmax=1,
-                  extent=(0, dur, 0, spec_saliency.shape[0]), interpolation='bilinear')
-        ax.set_ylabel('|dlogit/dlog-mel|', fontsize=7)
-    if spec is not None and mel_bands:  # the model's image stacks two feature kinds: say where one ends
-        for r in ('spec', 'ssal'):
-            if r not in axs: continue
-            axs[r].axhline(mel_bands, color='white', linewidth=1.0, linestyle='--')
-            axs[r].text(1.005, mel_bands/2/spec.shape[0], f'log-mel\n0-{mel_bands - 1}', transform=axs[r].transAxes, fontsize=7, va='center')
-            axs[r].text(1.005, (mel_bands + spec.shape[0])/2/spec.shape[0], f'LFCC\n{mel_bands}-{spec.shape[0] - 1}', transform=axs[r].transAxes, fontsize=7, va='center')
-    axs[rows[-1]].set_xlabel('seconds'); axs[rows[-1]].set_xlim(0, dur)
-    if title: fig.suptitle(title, fontsize=10)
-    return fig
-
-def explanation_figure(ex: AudioExplanation, # from `explain_audio`
-                       title: str = '' # figure title
-                      ) -> Figure:
-    "`audio_figure` of everything an `AudioExplanation` holds."
-    return audio_figure(ex.wave, ex.sample_rate, ex.saliency, ex.spec, ex.spec_saliency, title, ex.mel_bands)
-
-# %% ../nbs/16_webapp.ipynb #161c34fd
-def face_figure(crop: np.ndarray, # aligned face crop [H, W, 3], uint8 or float in [0, 1]
-                heat: np.ndarray | None = None, # heat map [H, W] in [0, 1] (None: crop only)
-                title: str = '' # figure title
-               ) -> Figure:
-    "The face crop, and next to it the crop overlaid with the heat map."
-    img = to_chw(crop).numpy().transpose(1, 2, 0)
-    n = 2 if heat is not None else 1
-    fig = Figure(figsize=(3.2 * n, 3.4), dpi=100, layout='constrained')
-    axs = np.atleast_1d(fig.subplots(1, n))
-    axs[0].imshow(img); axs[0].set_title('aligned face crop', fontsize=9)
-    if heat is not None:
-        axs[1].imshow(img); axs[1].imshow(heat, cmap='jet', alpha=0.45, vmin=0, vmax=1)
-        axs[1].set_title('|d logit / d pixel|', fontsize=9)
-    for ax in axs: ax.axis('off')
-    if title: fig.suptitle(title, fontsize=10)
-    return fig
+           'discard_upload', 'prune_uploads', 'scoring_copy', 'UploadLedger', 'score_and_discard', 'result_html',
+           'error_html', 'score_uploads', 'safe_filename', 'api_error', 'score_files', 'api_routes', 'samples_dir',
+           'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args', 'main', 'free_port',
+           'score_in_browser']
 
 # %% ../nbs/16_webapp.ipynb #fcb9265d
 KEEP_UPLOADS_S = 900.0  # the page's copy of an upload is deleted at the latest this long after the upload (seconds)
@@ -392,55 +182,6 @@ def error_html(message: str # what went wrong, in words (no traceback)
             f'padding:12px 14px;border-radius:8px;font-size:15px"><b>Could not score this upload.</b><br>'
             f'<span id="error-message">{html.escape(message)}</span></div>')
 
-# %% ../nbs/16_webapp.ipynb #76874744
-def _torch_model(branch: Any) -> nn.Module | None:
-    "The branch's torch model (None when it runs through ONNX)."
-    m = getattr(branch, 'model', None)
-    return m if isinstance(m, nn.Module) else None
-
-def explain_audio_file(detector: Any, # a `deepfake_nb.infer.detector.Detector`
-                       src: str | Path | np.ndarray, # an audio file, or a waveform at the model's rate
-                       title: str = '' # figure title
-                      ) -> Figure | None:
-    "The audio picture (waveform, spectrogram, gradient heat maps) for one clip; None without a torch model."
-    b = detector.branch('audio')
-    model = _torch_model(b)
-    if model is None: return None
-    wave = load_item(src, 'audio', b.cfg) if isinstance(src, (str, Path)) else np.asarray(src, dtype=np.float32)
-    return explanation_figure(explain_audio(model, wave, b.cfg), title)
-
-def explain_image_file(detector: Any, # a `deepfake_nb.infer.detector.Detector`
-                       src: Any, # an image file, PIL image or HxWx3 array
-                       title: str = '' # figure title
-                      ) -> Figure | None:
-    "The face picture (aligned crop, gradient heat map) for one image; None without a torch model."
-    b = detector.branch('image')
-    model = _torch_model(b)
-    if model is None: return None
-    x, fc = crop_face(src, b.cfg, detector.cropper)
-    _, heat = image_saliency(model, torch.from_numpy(x[0]))
-    return face_figure(x[0].transpose(1, 2, 0), heat, title + ('' if fc.found else ' (no face found: centre crop)'))
-
-def explain_video_file(detector: Any, # a `deepfake_nb.infer.detector.Detector`
-                       path: str | Path, # a video file
-                       title: str = '' # figure title
-                      ) -> tuple[Figure | None, Figure | None]:
-    "(audio picture of the soundtrack or None, face picture of the middle sampled frame with a face or None)."
-    bi = detector.branch('image')
-    clip = read_video(path, detector.n_frames, 16000, max_seconds=float(bi.cfg.data.max_audio_seconds))
-    order = sorted(range(len(clip.frames)), key=lambda i: abs(i - (len(clip.frames) - 1) / 2))
-    pick = next((i for i in order if crop_face(clip.frames[i], bi.cfg, detector.cropper)[1].found), order[0])
-    face = explain_image_file(detector, clip.frames[pick], f'{title} frame at {clip.times[pick]:.1f} s'.strip())
-    audio = None
-    if clip.audio is not None:
-        try:
-            sr = int(detector.branch('audio').cfg.audio.sample_rate)
-            wave = clip.audio if sr == clip.sample_rate else read_video(path, 1, sr, float(bi.cfg.data.max_audio_seconds)).audio
-            audio = explain_audio_file(detector, wave, f'{title} soundtrack'.strip())
-        except Exception as e:  # e.g. no audio model: the verdict used the faces alone
-            logging.getLogger(__name__).info('no audio explanation for %s: %s', path, e)
-    return audio, face
-
 # %% ../nbs/16_webapp.ipynb #565cdf9a
 log = logging.getLogger('deepfake_nb.webapp')
 
@@ -475,8 +216,8 @@ def score_uploads(detector: Any, # a `deepfake_nb.infer.detector.Detector`
     if explain and getattr(res, 'prediction', None) != 'abstain':
         try:
             if video: afig, ffig = explain_video_file(detector, video)
-            if audio: afig = explain_audio_file(detector, audio, 'Voice: waveform, spectrogram and what drove the score')
-            if image: ffig = explain_image_file(detector, image, 'Face: aligned crop and what drove the score')
+            if audio: afig = explain_file(detector, audio, 'audio', 'Voice: waveform, spectrogram and what drove the score')
+            if image: ffig = explain_file(detector, image, 'image', 'Face: aligned crop and what drove the score')
             if afig is None and ffig is None: notes.append('no heat maps: the models run through ONNX (no gradients)')
         except Exception as e:
             log.exception('explanation failed for %s', paths)

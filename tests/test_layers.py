@@ -19,7 +19,7 @@ FLOORS = [                                   # lowest first
     ['checkpoint'],                          # the file format
     ['train', 'evaluate', 'export', 'testing'],
     ['infer'],                               # infer.results < infer.video < infer.batch < infer.detector
-    ['bench', 'recalibrate'],
+    ['bench', 'recalibrate', 'explain'],
     ['cli', 'webapp'],
 ]
 OPTIONAL = {'transformers', 'onnxruntime', 'onnx', 'gradio', 'dlib', 'face_recognition', 'face_recognition_models',
