@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.stats import norm
+from sklearn.calibration import calibration_curve
 from sklearn.model_selection import StratifiedKFold
 
 from .metrics import as_scores, as_labels, ece
@@ -197,20 +198,16 @@ def reliability_diagram(probs, # P(fake) per item, or a dict {name: probs} for s
                         n_bins: int = 15, # equal-width bins
                         ax=None # matplotlib axes to draw on
                        ):
-    "Reliability diagram (fraction fake against mean predicted P(fake) per bin) with the ECE of each curve."
+    "Reliability diagram (sklearn's `calibration_curve`: fraction fake against mean predicted P(fake) per bin) with the ECE of each curve."
     import matplotlib.pyplot as plt
     if ax is None: fig, ax = plt.subplots(figsize=(4.5, 4.2))
     else: fig = ax.figure
     y = as_labels(labels).ravel()
     curves = probs if isinstance(probs, dict) else {'model': probs}
-    edges = np.linspace(0, 1, n_bins + 1)
     ax.plot([0, 1], [0, 1], ':', color='grey', label='perfect')
     for name, p in curves.items():
         p, _ = as_scores(p, y)
-        b = np.clip(np.searchsorted(edges, p, side='right') - 1, 0, n_bins - 1)
-        cnt = np.bincount(b, minlength=n_bins); k = cnt > 0
-        conf = np.bincount(b, weights=p, minlength=n_bins)[k] / cnt[k]
-        frac = np.bincount(b, weights=y, minlength=n_bins)[k] / cnt[k]
+        frac, conf = calibration_curve(y, p, n_bins=n_bins, strategy='uniform')  # non-empty bins only
         ax.plot(conf, frac, 'o-', ms=4, label=f'{name}: ECE {ece(p, y, n_bins) * 100:.1f}%')
     ax.set(xlabel='mean predicted P(fake)', ylabel='fraction fake', xlim=(0, 1), ylim=(0, 1), title='Reliability')
     ax.legend(loc='upper left', fontsize=8); fig.tight_layout()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torchvision.ops import sigmoid_focal_loss
 
 # %% auto #0
 __all__ = ['FocalLoss', 'SupConLoss', 'DetectionLoss']
 
 # %% ../nbs/05_losses.ipynb #1ba9cbdd
 class FocalLoss(nn.Module):
-    "Binary focal loss on logits (labels: 0 real, 1 fake), averaged over the batch."
+    "Binary focal loss on logits (labels: 0 real, 1 fake), averaged over the batch: torchvision's `sigmoid_focal_loss`."
     def __init__(self,
                  gamma: float = 2.0, # focusing parameter (0 = plain BCE)
                  alpha: float | None = None # weight of the fake class (real gets 1 - alpha); None = unweighted
@@ -28,15 +29,7 @@ class FocalLoss(nn.Module):
         "Mean focal loss of the batch."
         logits = logits.float().reshape(-1)
         y = labels.to(logits.dtype).reshape(-1)
-        ce = F.binary_cross_entropy_with_logits(logits, y, reduction='none')
-        loss = ce
-        if self.gamma != 0:
-            p = torch.sigmoid(logits)
-            p_t = p * y + (1 - p) * (1 - y)
-            loss = loss * (1 - p_t) ** self.gamma
-        if self.alpha is not None:
-            loss = loss * (self.alpha * y + (1 - self.alpha) * (1 - y))
-        return loss.mean()
+        return sigmoid_focal_loss(logits, y, alpha=-1 if self.alpha is None else float(self.alpha), gamma=self.gamma, reduction='mean')
 
 # %% ../nbs/05_losses.ipynb #4f0345f0
 class SupConLoss(nn.Module):

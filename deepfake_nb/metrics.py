@@ -9,8 +9,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 import torch
-from sklearn.metrics import precision_recall_fscore_support, roc_auc_score, roc_curve
+from sklearn.metrics import precision_recall_fscore_support, roc_auc_score, roc_curve, RocCurveDisplay, DetCurveDisplay
 from scipy.stats import norm
+from torchmetrics.classification import BinaryCalibrationError
 
 # %% auto #0
 __all__ = ['ASVSPOOF2019_COSTS', 'as_labels', 'as_scores', 'det_curve', 'compute_eer', 'ece', 'ece_noise_floor', 'min_tdcf',
@@ -68,15 +69,11 @@ def ece(probs, # probability of FAKE per item, in [0, 1]
         labels, # 0/1 or 'real'/'fake' per item
         n_bins: int = 15 # equal-width bins over [0, 1]
        ) -> float:
-    "Expected calibration error (L1, equal-width bins) of fake-probabilities."
+    "Expected calibration error (L1, equal-width bins) of fake-probabilities: torchmetrics' `BinaryCalibrationError`."
     p, y = as_scores(probs, labels)
     if len(p) == 0: return float('nan')
     if (p < 0).any() or (p > 1).any(): raise ValueError("ece needs probabilities in [0, 1], got values outside (pass calibrated probabilities, not logits)")
-    edges = np.linspace(0, 1, n_bins + 1)
-    b = np.clip(np.searchsorted(edges, p, side='right') - 1, 0, n_bins - 1)
-    cnt = np.bincount(b, minlength=n_bins)
-    gap = np.abs(np.bincount(b, weights=y, minlength=n_bins) - np.bincount(b, weights=p, minlength=n_bins))
-    return float(gap.sum() / len(p))
+    return float(BinaryCalibrationError(n_bins=n_bins, norm='l1')(torch.from_numpy(p), torch.from_numpy(y)))
 
 # %% ../nbs/06_metrics.ipynb #1dbba6f6
 def ece_noise_floor(probs, # P(fake) per item (the scores being assessed)
@@ -187,31 +184,35 @@ def _fig_ax(ax=None, figsize=(4.5, 4)):
     else: fig = ax.figure
     return fig, ax
 
-def plot_roc(scores, labels, ax=None, label: str | None = None):
-    "ROC curve (fake = positive: true-positive rate = 1 - FAR against false-positive rate = FRR) with its AUC."
+def plot_roc(scores, # probability of FAKE per item
+             labels, # 0/1 or 'real'/'fake' per item
+             ax=None, # axes to draw on; None = a new figure
+             label: str | None = None # curve name in the legend
+            ):
+    "ROC curve (sklearn's `RocCurveDisplay`; fake = positive: 1 - FAR against FRR) with its AUC."
     s, y = as_scores(scores, labels)
     fig, ax = _fig_ax(ax)
-    fpr, tpr, _ = roc_curve(y, s)
-    ax.plot(fpr, tpr, label=f"{label + ' ' if label else ''}AUC = {roc_auc_score(y, s):.3f}")
-    ax.plot([0, 1], [0, 1], ':', color='grey')
+    RocCurveDisplay.from_predictions(y, s, ax=ax, name=label or 'detector', plot_chance_level=True)
     ax.set(xlabel='FRR (reals called fake)', ylabel='1 - FAR (fakes caught)', title='ROC', xlim=(0, 1), ylim=(0, 1.01))
-    ax.legend(loc='lower right'); fig.tight_layout()
+    ax.legend(loc='lower right', fontsize='small'); fig.tight_layout()
     return fig
 
-def plot_det(scores, labels, ax=None, label: str | None = None):
-    "DET curve (FAR against FRR on normal-deviate axes) with the EER point."
-    frr, far, _ = det_curve(scores, labels)
+def plot_det(scores, # probability of FAKE per item
+             labels, # 0/1 or 'real'/'fake' per item
+             ax=None, # axes to draw on; None = a new figure
+             label: str | None = None # curve name in the legend
+            ):
+    "DET curve (FAR against FRR on normal-deviate axes, drawn by sklearn's `DetCurveDisplay`) with the EER point."
+    frr, far, _ = det_curve(scores, labels)  # this package's sweep (ASVspoof tie order), not sklearn's
     eer, _ = compute_eer(scores, labels)
     fig, ax = _fig_ax(ax)
-    lo = 1e-3
-    ax.plot(norm.ppf(np.clip(frr, lo, 1 - lo)), norm.ppf(np.clip(far, lo, 1 - lo)), label=f"{label + ' ' if label else ''}EER = {eer * 100:.2f}%")
-    e = norm.ppf(np.clip(eer, lo, 1 - lo)); ax.plot([e], [e], 'o', color='k')
-    ticks = np.array([0.001, 0.01, 0.05, 0.2, 0.5, 0.8, 0.95])
-    ax.set_xticks(norm.ppf(ticks)); ax.set_xticklabels([f'{t * 100:g}' for t in ticks])
-    ax.set_yticks(norm.ppf(ticks)); ax.set_yticklabels([f'{t * 100:g}' for t in ticks])
-    ax.set(xlabel='FRR (%)', ylabel='FAR (%)', title='DET', xlim=norm.ppf([lo, 0.97]), ylim=norm.ppf([lo, 0.97]))
-    ax.plot(norm.ppf([lo, 0.97]), norm.ppf([lo, 0.97]), ':', color='grey')
-    ax.legend(loc='upper right'); fig.tight_layout()
+    DetCurveDisplay(fpr=frr, fnr=far).plot(ax=ax, name=f"{label + ' ' if label else ''}EER = {eer * 100:.2f}%")
+    e = norm.ppf(np.clip(eer, 1e-3, 1 - 1e-3)); ax.plot([e], [e], 'o', color='k')
+    ticks = np.array([0.01, 0.05, 0.2, 0.5, 0.8])
+    lim = norm.ppf([2e-3, 0.95]); ax.plot(lim, lim, ':', color='grey')
+    ax.set_xticks(norm.ppf(ticks), [f'{t * 100:g}' for t in ticks]); ax.set_yticks(norm.ppf(ticks), [f'{t * 100:g}' for t in ticks])
+    ax.set(xlabel='FRR (%, reals called fake)', ylabel='FAR (%, fakes passed)', title='DET', xlim=lim, ylim=lim)
+    ax.legend(loc='upper right', fontsize='small'); fig.tight_layout()
     return fig
 
 def plot_score_hist(scores, labels, ax=None, threshold: float | None = 0.5, bins: int = 30):
