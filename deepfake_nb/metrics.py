@@ -73,7 +73,7 @@ def ece(probs, # probability of FAKE per item, in [0, 1]
     p, y = as_scores(probs, labels)
     if len(p) == 0: return float('nan')
     if (p < 0).any() or (p > 1).any(): raise ValueError("ece needs probabilities in [0, 1], got values outside (pass calibrated probabilities, not logits)")
-    return float(BinaryCalibrationError(n_bins=n_bins, norm='l1')(torch.from_numpy(p), torch.from_numpy(y)))
+    return float(BinaryCalibrationError(n_bins=n_bins, norm='l1')(torch.tensor(p), torch.tensor(y)))
 
 # %% ../nbs/06_metrics.ipynb #1dbba6f6
 def ece_noise_floor(probs, # P(fake) per item (the scores being assessed)
