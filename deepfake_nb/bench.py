@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_bench.ipynb #e484cdbc
 from __future__ import annotations
-import argparse, json, os, resource, shutil, subprocess, sys, tempfile, time, warnings
+import json, os, resource, shutil, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .config import cli_entry, load_config
+from .config import load_config
 from .checkpoint import load_checkpoint, checkpoint_meta, bundled_checkpoint
 from .export import OnnxModel, example_input, export_checkpoint, format_table
 from .infer.detector import Detector
@@ -20,8 +20,8 @@ from .models.audio import AudioDetector, count_parameters
 from .models.image import ImageDetector
 
 # %% auto #0
-__all__ = ['RUNTIMES', 'BENCH_COLS', 'bench_model', 'peak_rss_one', 'peak_rss_isolated', 'clip_latency', 'bench_main',
-           'benchmark_latency', 'benchmark_audio']
+__all__ = ['RUNTIMES', 'BENCH_COLS', 'bench_model', 'peak_rss_one', 'peak_rss_isolated', 'clip_latency', 'benchmark_latency',
+           'benchmark_audio']
 
 # %% ../nbs/13_bench.ipynb #a3fd8785
 RUNTIMES = ('torch fp32', 'torch bf16', 'onnx fp32', 'onnx int8')
@@ -147,53 +147,6 @@ def clip_latency(checkpoint: str | Path, # an audio checkpoint
 BENCH_COLS = ['model', 'runtime', 'params', 'p50 ms (1 thread)', 'p95 ms (1 thread)', 'p50 ms (all threads)', 'p95 ms (all threads)',
               'batch-32 samples/s', 'peak RSS MiB', 'model+runtime MiB']
 
-@cli_entry('deepfake-bench')
-def bench_main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
-              ) -> int:
-    "`deepfake-bench`: print the latency/throughput/memory table per model and runtime."
-    p = argparse.ArgumentParser(prog='deepfake-bench', description='Latency, throughput and memory of each model under each runtime.')
-    p.add_argument('--audio-checkpoint', help='audio weights (default: bundled)')
-    p.add_argument('--image-checkpoint', help='image weights (default: bundled)')
-    p.add_argument('--modality', nargs='+', default=['audio', 'image'], choices=['audio', 'image'], help='models to time (default: both)')
-    p.add_argument('--runtimes', nargs='+', default=list(RUNTIMES), choices=list(RUNTIMES), metavar='RUNTIME',
-                   help=f'any of: {", ".join(repr(r) for r in RUNTIMES)}')
-    p.add_argument('--onnx-dir', help='folder written by deepfake-export (default: export into a temporary folder)')
-    p.add_argument('--quick', action='store_true', help='fewer rounds (10 at batch 1, 2 at batch 32)')
-    p.add_argument('--no-memory', action='store_true', help='skip the isolated peak-memory runs')
-    p.add_argument('--clip-seconds', type=float, default=4.0, help='audio: also time one clip of this length end to end (0: skip)')
-    p.add_argument('--json', metavar='FILE', help='also write the rows as JSON')
-    args = p.parse_args(argv)
-    ck = {'audio': args.audio_checkpoint, 'image': args.image_checkpoint}
-    rows, clip_rows, tmp = [], [], None
-    load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    for m in args.modality:
-        try: c = ck[m] or bundled_checkpoint(m)
-        except FileNotFoundError as e: print(f'deepfake-bench: {e}', file=sys.stderr); continue
-        d = args.onnx_dir
-        if d is None and any(r.startswith('onnx') for r in args.runtimes):
-            tmp = tmp or Path(tempfile.mkdtemp(prefix='deepfake_bench_'))
-            d = tmp/m; export_checkpoint(c, d)
-        try: mrows = bench_model(c, args.runtimes, d, args.quick)
-        except Exception as e: print(f'deepfake-bench: {m}: {e}', file=sys.stderr); continue
-        for r in mrows:
-            if not args.no_memory:
-                try: r.update(peak_rss_isolated(c, r['runtime'], d))
-                except Exception as e: print(f'deepfake-bench: {e}', file=sys.stderr)
-        rows += mrows
-        if m == 'audio' and args.clip_seconds > 0:
-            try: clip_rows = clip_latency(c, args.clip_seconds, args.runtimes, d, 10 if args.quick else 40)
-            except Exception as e: print(f'deepfake-bench: audio clip: {e}', file=sys.stderr)
-        print(f'  done: {m}', file=sys.stderr, flush=True)
-    if tmp is not None: shutil.rmtree(tmp, ignore_errors=True)
-    if not rows: return 1
-    print(f"deepfake-bench ({'quick, ' if args.quick else ''}{os.cpu_count()} CPU threads, load average {load:.1f} at start; "
-          f"ms per sample = one model input; runtimes timed interleaved)")
-    print(format_table(rows, [c for c in BENCH_COLS if 'MiB' not in c or not args.no_memory]))
-    if clip_rows:
-        print(f'\nOne {args.clip_seconds:g} s audio clip end to end (trim, normalise, windows, model, calibration), batch 1, 1 thread:')
-        print(format_table(clip_rows))
-    if args.json: Path(args.json).write_text(json.dumps(rows + clip_rows, indent=1))
-    return 0
 
 # %% ../nbs/13_bench.ipynb #1cfaaa53
 def benchmark_latency(configs: dict[str, dict] | None = None, # name -> config overrides; None = a standard set

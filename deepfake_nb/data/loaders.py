@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any, Sequence
 import numpy as np
 import torch
-import argparse
 from ..config import load_config
 from .io import BadInputError
 from .datasets import AudioDataset, ImageDataset, Item, find_items, scan_items
 
 # %% auto #0
-__all__ = ['seed_worker', 'corpus_group', 'sampling_group', 'balanced_weights', 'make_loader', 'loading_throughput', 'main']
+__all__ = ['seed_worker', 'corpus_group', 'sampling_group', 'balanced_weights', 'make_loader', 'loading_throughput']
 
 # %% ../../nbs/01_data.loaders.ipynb #1faa1dfa
 def seed_worker(worker_id: int # DataLoader worker index
@@ -94,35 +93,3 @@ def loading_throughput(root: str | Path, # data root (seed layout) or anything `
     print(f"{'modality':<9}{'items':>7}{'workers':>9}{'seconds':>9}{'items/s':>9}  batch item shape")
     for r in rows: print(f"{r['modality']:<9}{r['items']:>7}{r['workers']:>9}{r['seconds']:>9}{r['per_second']:>9}  {r['shape']}")
     return rows
-
-# %% ../../nbs/01_data.loaders.ipynb #11070ecb
-def main(argv: Sequence[str] | None = None # command-line arguments (default: sys.argv[1:])
-        ) -> int:
-    "`python -m deepfake_nb.data.loaders --bench ROOT | --scan ROOT`: loading throughput table or bad-file scan."
-    ap = argparse.ArgumentParser(prog='python -m deepfake_nb.data.loaders', description=main.__doc__)
-    g = ap.add_mutually_exclusive_group(required=True)
-    g.add_argument('--bench', metavar='ROOT', help='time decoding through a DataLoader (eval mode, preload=False)')
-    g.add_argument('--scan', metavar='ROOT', help='decode every file and list the bad ones')
-    ap.add_argument('--modality', choices=['audio', 'image'], help='scan only this modality')
-    ap.add_argument('--split', help='only this split')
-    ap.add_argument('--limit', type=int, default=200, help='bench: items per modality (default 200)')
-    ap.add_argument('--workers', type=int, default=2, help='bench: DataLoader workers (default 2)')
-    ap.add_argument('--config', help='YAML config overriding the packaged defaults')
-    a = ap.parse_args(argv)
-    torch.set_num_threads(1)
-    cfg = load_config(a.config)
-    if a.bench:
-        loading_throughput(a.bench, cfg, a.limit, a.workers, split=a.split)
-        return 0
-    n_bad = 0
-    for mod in [a.modality] if a.modality else ['audio', 'image']:
-        try: items = find_items(a.scan, mod, a.split)
-        except BadInputError as e: print(f'{mod}: {e}'); continue
-        good, bad = scan_items(items, mod, cfg)
-        print(f'{mod}: {len(good)} good, {len(bad)} bad')
-        for _, msg in bad: print(f'  {msg}')
-        n_bad += len(bad)
-    return 1 if n_bad else 0
-
-# %% ../../nbs/01_data.loaders.ipynb #17baf1ee
-if __name__ == '__main__' and not any('ipykernel' in m or 'execnb' in m for m in sys.modules): sys.exit(main())

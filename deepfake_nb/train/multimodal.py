@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_train.multimodal.ipynb #050b9208
 from __future__ import annotations
-import argparse, json, sys
+import json, sys
 from pathlib import Path
 from typing import Sequence
 
@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..config import cli_entry, load_config, report
+from ..config import load_config
 from ..fusion import make_pairs, fit_fusion, paired_report, plot_paired_report, fusion_path, CATEGORIES
 from ..checkpoint import load_checkpoint, checkpoint_meta, WEIGHTS_DIR
 from ..data.datasets import find_items
 from ..evaluate import score_files
 
 # %% auto #0
-__all__ = ['main']
+__all__ = []
 
 # %% ../../nbs/10_train.multimodal.ipynb #3f1eff5f
 def _scores_for(modality: str, split: str, csv: str | None, checkpoint: str | None, data: str, report_dir: Path, cache: dict) -> tuple:
@@ -41,54 +41,3 @@ def _markdown(df: pd.DataFrame) -> str:
     head = '| | ' + ' | '.join(map(str, df.columns)) + ' |\n|---|' + '---|' * len(df.columns) + '\n'
     return head + ''.join('| ' + str(i) + ' | ' + ' | '.join(f'{v:.4f}' for v in r) + ' |\n' for i, r in zip(df.index, df.values))
 
-@cli_entry('deepfake-train-multimodal')
-def main(argv: Sequence[str] | None = None) -> int:
-    "Fit the fusion weights on validation pairs, report on test pairs, write fusion.json."
-    ap = argparse.ArgumentParser(prog='deepfake-train-multimodal', description='Fit late-fusion alpha/beta, the inconsistency weight '
-                                 'and the decision threshold on validation audio-image pairs (FakeAVCeleb categories); report on test pairs.')
-    ap.add_argument('--config', default=None, help='YAML config (default: packaged defaults)')
-    ap.add_argument('--data', default=None, help='seed layout root (default: data.root of the config)')
-    ap.add_argument('--audio-checkpoint', default=None, help='audio checkpoint (default: bundled)')
-    ap.add_argument('--image-checkpoint', default=None, help='image checkpoint (default: bundled)')
-    for m in ('audio', 'image'):
-        for s in ('val', 'test'): ap.add_argument(f'--{m}-{s}-scores', default=None, help=f'{m} scores.csv on {s} from deepfake-evaluate (default: score now)')
-    ap.add_argument('--n-per-category', type=int, default=500, help='pairs per category')
-    ap.add_argument('--seed', type=int, default=None, help='pair sampling seed (default: config seed)')
-    ap.add_argument('--out', default=None, help='fusion.json to write (default: deepfake_nb/weights/fusion.json)')
-    ap.add_argument('--report-dir', default='runs/multimodal', help='where score tables and the paired report go')
-    ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = default)')
-    a = ap.parse_args(argv)
-    try:
-        if a.threads: torch.set_num_threads(a.threads)
-        cfg = load_config(a.config)
-        data, seed = a.data or cfg.data.root, a.seed if a.seed is not None else int(cfg.seed)
-        rd = Path(a.report_dir); rd.mkdir(parents=True, exist_ok=True)
-        cache, tables, thr = {}, {}, {}
-        for m, ck in (('audio', a.audio_checkpoint), ('image', a.image_checkpoint)):
-            for s, split in (('val', cfg.data.val_split), ('test', cfg.data.test_split)):
-                tables[m, s], thr[m] = _scores_for(m, split, getattr(a, f'{m}_{s}_scores'), ck, data, rd, cache)
-        val_pairs = make_pairs(tables['audio', 'val'], tables['image', 'val'], a.n_per_category, seed)
-        test_pairs = make_pairs(tables['audio', 'test'], tables['image', 'test'], a.n_per_category, seed + 1)
-        fit = fit_fusion(val_pairs.p_audio, val_pairs.p_image, val_pairs.label, val_pairs.category)
-        rep_val = paired_report(val_pairs, fit, thr['audio'], thr['image'])
-        rep_test = paired_report(test_pairs, fit, thr['audio'], thr['image'])
-    except (ValueError, FileNotFoundError, ImportError, RuntimeError) as e:
-        return report('deepfake-train-multimodal', e)
-    out = Path(a.out) if a.out else fusion_path()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc = {**fit, 'fitted_on': f'val pairs ({a.n_per_category} per category, seed {seed})', 'n_per_category': a.n_per_category,
-           'seed': seed, 'single_thresholds': thr, 'val': rep_val.round(6).to_dict(), 'test': rep_test.round(6).to_dict()}
-    out.write_text(json.dumps(doc, indent=2))
-    rep_test.to_csv(rd/'paired_report.csv')
-    (rd/'paired_report.md').write_text('## Paired evaluation: test pairs (accuracy per category and overall; balanced accuracy; eer = EER of each column score over all pairs)\n\n' + _markdown(rep_test.round(4)) + '\n')
-    import matplotlib; matplotlib.use('Agg')
-    plot_paired_report(rep_test.drop(index='balanced'), 'Paired test evaluation (FakeAVCeleb categories)').savefig(rd/'paired_report.png', dpi=110)
-    print(f"alpha={fit['alpha']:.2f} beta={fit['beta']:.2f} inconsistency_weight={fit['inconsistency_weight']:.2f} threshold={fit['threshold']:.2f} "
-          f"(val balanced accuracy {fit['val_balanced_accuracy']:.4f})")
-    print('test pairs, accuracy:'); print(rep_test.round(4).to_string())
-    print(f'wrote {out} and {rd}/paired_report.(csv|md|png)')
-    return 0
-
-# %% ../../nbs/10_train.multimodal.ipynb #30651b14
-#| eval: false
-if __name__ == '__main__': sys.exit(main())
