@@ -4,24 +4,26 @@
 
 # %% ../nbs/13_bench.ipynb #e484cdbc
 from __future__ import annotations
-import json, os, resource, shutil, subprocess, sys, tempfile, time, warnings
+import json, os, struct, resource, shutil, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+import soundfile as sf
 import torch
 import torch.nn as nn
 
-from .config import load_config
-from .checkpoint import load_checkpoint, checkpoint_meta, bundled_checkpoint
+from .config import default_config, load_config
+from .checkpoint import load_checkpoint, checkpoint_meta, bundled_checkpoint, save_checkpoint
 from .export import OnnxModel, example_input, export_checkpoint, format_table
 from .infer.detector import Detector
 from .models.audio import AudioDetector, count_parameters
 from .models.image import ImageDetector
 
 # %% auto #0
-__all__ = ['RUNTIMES', 'BENCH_COLS', 'bench_model', 'peak_rss_one', 'peak_rss_isolated', 'clip_latency', 'benchmark_latency',
-           'benchmark_audio']
+__all__ = ['RUNTIMES', 'BENCH_COLS', 'HOSTILE_FILES', 'HOSTILE_CASES', 'bench_model', 'peak_rss_one', 'peak_rss_isolated',
+           'clip_latency', 'benchmark_latency', 'benchmark_audio', 'grey_video', 'long_audio_video', 'long_mp3',
+           'ten_hour_wav', 'huge_vit_checkpoint', 'hostile_case', 'hostile_memory']
 
 # %% ../nbs/13_bench.ipynb #a3fd8785
 RUNTIMES = ('torch fp32', 'torch bf16', 'onnx fp32', 'onnx int8')
@@ -205,3 +207,125 @@ def benchmark_audio(cfg: Any, # full config
     print(f"| clip | threads | front-end ms | full model ms | params |\n|---|---|---|---|---|\n"
           f"| {seconds:.1f} s | {threads} | {res['front-end']:.2f} | {res['full model']:.2f} | {res['params']:,} |")
     return res
+
+# %% ../nbs/13_bench.ipynb #0ee328d5
+def grey_video(path: Path, # destination .mp4
+               seconds: float = 120, # duration
+               fps: int = 60, # frame rate
+               w: int = 1920, # width
+               h: int = 1080 # height
+              ) -> Path:
+    "A long, flat grey H.264 video (tiny file, huge decoded size)."
+    import av
+    with av.open(str(path), 'w') as c:
+        s = c.add_stream('libx264', rate=fps); s.width, s.height, s.pix_fmt = w, h, 'yuv420p'
+        s.options = {'preset': 'ultrafast', 'crf': '51'}
+        frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), 128, np.uint8), format='rgb24')
+        for i in range(int(seconds * fps)):
+            frame.pts = i
+            for pk in s.encode(frame): c.mux(pk)
+        for pk in s.encode(None): c.mux(pk)
+    return path
+
+def long_audio_video(path: Path, # destination .mkv
+                     audio_seconds: float = 3 * 3600, # length of the audio track
+                     video_seconds: float = 2, # length of the video track
+                     sr: int = 8000 # audio sampling rate
+                    ) -> Path:
+    "A short small video whose (near-silent) Opus audio track lasts `audio_seconds`."
+    import av
+    with av.open(str(path), 'w') as c:
+        v = c.add_stream('libx264', rate=5); v.width, v.height, v.pix_fmt = 64, 64, 'yuv420p'
+        a = c.add_stream('libopus', rate=sr); a.layout = 'mono'; a.bit_rate = 6000
+        fr = av.VideoFrame.from_ndarray(np.full((64, 64, 3), 100, np.uint8), format='rgb24')
+        for i in range(int(video_seconds * 5)):
+            fr.pts = i
+            for pk in v.encode(fr): c.mux(pk)
+        for pk in v.encode(None): c.mux(pk)
+        n = sr // 50 * 500  # 10 s blocks
+        block = (np.random.default_rng(0).standard_normal(n) * 1e-3).astype(np.float32)[None]
+        for i in range(int(audio_seconds * sr) // n):
+            af = av.AudioFrame.from_ndarray(block, format='flt', layout='mono'); af.sample_rate = sr; af.pts = i * n
+            for pk in a.encode(af): c.mux(pk)
+        for pk in a.encode(None): c.mux(pk)
+    return path
+
+def long_mp3(path: Path, # destination .mp3
+             seconds: float = 3 * 3600, # duration
+             sr: int = 8000 # sampling rate
+            ) -> Path:
+    "A 3-hour near-silent MP3 written block by block."
+    block = (np.random.default_rng(0).standard_normal(sr * 60) * 1e-3).astype(np.float32)
+    with sf.SoundFile(str(path), 'w', sr, 1, format='MP3') as f:
+        for _ in range(int(seconds // 60)): f.write(block)
+    return path
+
+def ten_hour_wav(path: Path # destination .wav
+                ) -> Path:
+    "A WAV header declaring 10 hours, with 0.1 s of samples."
+    n = 16000 * 3600 * 10 * 2
+    hdr = (b'RIFF' + struct.pack('<I', (36 + n) & 0xFFFFFFFF) + b'WAVE' + b'fmt ' + struct.pack('<IHHIIHH', 16, 1, 1, 16000, 32000, 2, 16)
+           + b'data' + struct.pack('<I', n & 0xFFFFFFFF))
+    path.write_bytes(hdr + np.int16([1000, -1000] * 800).tobytes())
+    return path
+
+def huge_vit_checkpoint(path: Path # destination .safetensors
+                       ) -> Path:
+    "A few-KB checkpoint whose stored config describes a ViT of 64 blocks of width 4096."
+    cfg = default_config(); cfg['image_model'].update(vit_dim=4096, vit_depth=64, vit_heads=16)
+    return save_checkpoint(path, nn.Linear(2, 2), cfg, 'image')
+
+HOSTILE_FILES = [('grey_1080p60_2min.mp4', grey_video), ('audio_3h.mp3', long_mp3), ('video_with_3h_audio.mkv', long_audio_video),
+                 ('header_10h.wav', ten_hour_wav), ('huge_vit_5kb.safetensors', huge_vit_checkpoint)]
+HOSTILE_CASES = [('deepfake-detect --video (2 min 1080p60 grey)', 'detect', ['--video', 'grey_1080p60_2min.mp4']),
+                 ('deepfake-detect (3 h MP3)', 'detect', ['audio_3h.mp3']),
+                 ('deepfake-detect --video (3 h audio track)', 'detect', ['--video', 'video_with_3h_audio.mkv']),
+                 ('deepfake-detect (WAV header: 10 h)', 'detect', ['header_10h.wav']),
+                 ('load_checkpoint (5 KB file, huge ViT config)', 'checkpoint', ['huge_vit_5kb.safetensors'])]
+
+_HOSTILE_CHILD = r"""
+import json, os, resource, sys
+kind, args = sys.argv[1], json.loads(sys.argv[2])
+if kind == 'detect':
+    from deepfake_nb.cli import detect_main
+    rc = detect_main(['--json', '--quiet', *args])
+else:
+    from deepfake_nb.checkpoint import load_checkpoint
+    try: load_checkpoint(args[0]); rc = 0; print('loaded')
+    except ValueError as e: print(json.dumps({'error': str(e)})); rc = 2
+print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
+sys.stderr.flush(); os._exit(rc)
+"""
+
+def hostile_case(kind: str, # 'detect' (arguments of `deepfake-detect`) or 'checkpoint' (a file for `load_checkpoint`)
+                 args: list[str], # the arguments / the file
+                 timeout_s: float = 1800 # longest run
+                ) -> tuple[int, str, float, float]:
+    "(exit status, first result or error line, peak RSS MiB, seconds) of one case in a fresh process."
+    t0 = time.time()
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONWARNINGS': 'ignore'}
+    p = subprocess.run([sys.executable, '-c', _HOSTILE_CHILD, kind, json.dumps(args)], capture_output=True, text=True, env=env, timeout=timeout_s)
+    lines = p.stdout.strip().splitlines()
+    rss = float(lines.pop()[4:]) if lines and lines[-1].startswith('RSS ') else float('nan')
+    out = (lines or p.stderr.strip().splitlines() or [''])[0]
+    try: d = json.loads(out); out = d.get('error') or f"{d.get('prediction')} score={d.get('score')}"
+    except (json.JSONDecodeError, AttributeError): pass
+    return p.returncode, out[:110], rss, time.time() - t0
+
+def hostile_memory(folder: str | Path = '/tmp/deepfake_memory_bench', # where the generated inputs are cached
+                   cases: Sequence[tuple] = HOSTILE_CASES # (label, kind, arguments with file names relative to `folder`)
+                  ) -> list[dict]:
+    "Peak RSS of each hostile input scored in a fresh process (the inputs are written into `folder` on first use)."
+    d = Path(folder); d.mkdir(parents=True, exist_ok=True)
+    needed = {a for _, _, args in cases for a in args}
+    for name, make in HOSTILE_FILES:
+        if name in needed and not (d/name).exists():
+            t = time.time(); make(d/name); print(f'made {name} ({(d/name).stat().st_size / 1e3:.0f} KB, {time.time() - t:.0f} s)', file=sys.stderr)
+    rows = []
+    for label, kind, args in cases:
+        args = [str(d/a) if (d/a).exists() else a for a in args]
+        rc, out, rss, secs = hostile_case(kind, args)
+        size = sum(Path(a).stat().st_size for a in args if Path(a).exists()) / 1e3
+        rows.append({'case': label, 'file size KB': round(size), 'exit': rc, 'result': out, 'peak RSS MiB': round(rss), 's': round(secs, 1)})
+    return rows
+

@@ -5,7 +5,6 @@
 # %% ../nbs/16_webapp.ipynb #c4bea6e7
 from __future__ import annotations
 import json, os, socket, threading, time, uuid
-os.environ['GRADIO_ANALYTICS_ENABLED'] = 'False'  # no telemetry calls; set before gradio is imported
 import atexit, html, logging, shutil, signal, sys, tempfile
 from dataclasses import dataclass
 from pathlib import Path
