@@ -24,5 +24,5 @@ if ($LASTEXITCODE -ne 0) {
     Write-Error "run_webapp.ps1: deepfake_nb is not installed; run 'pip install -e .' in $PSScriptRoot first"
     exit 1
 }
-& $py.Source -c 'from deepfake_nb.webapp import main; main()' @args
+& $py.Source -c 'from deepfake_nb.cli import webapp_main; webapp_main()' @args
 exit $LASTEXITCODE

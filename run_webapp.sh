@@ -14,4 +14,4 @@ if [ -z "$PY" ]; then echo "run_webapp.sh: python not found" >&2; exit 1; fi
 if ! "$PY" -c "import deepfake_nb.webapp" >/dev/null 2>&1; then
   echo "run_webapp.sh: deepfake_nb is not installed; run 'pip install -e .' in $(pwd) first" >&2; exit 1
 fi
-exec "$PY" -c "from deepfake_nb.webapp import main; main()" "$@"
+exec "$PY" -c "from deepfake_nb.cli import webapp_main; webapp_main()" "$@"

@@ -4,24 +4,26 @@
 
 # %% ../nbs/13_bench.ipynb #e484cdbc
 from __future__ import annotations
-import argparse, json, os, resource, shutil, subprocess, sys, tempfile, time, warnings
+import json, os, struct, resource, shutil, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+import soundfile as sf
 import torch
 import torch.nn as nn
 
-from .config import cli_entry, load_config
-from .checkpoint import load_checkpoint, checkpoint_meta, bundled_checkpoint
+from .config import default_config, load_config
+from .checkpoint import load_checkpoint, checkpoint_meta, bundled_checkpoint, save_checkpoint
 from .export import OnnxModel, example_input, export_checkpoint, format_table
 from .infer.detector import Detector
 from .models.audio import AudioDetector, count_parameters
 from .models.image import ImageDetector
 
 # %% auto #0
-__all__ = ['RUNTIMES', 'BENCH_COLS', 'bench_model', 'peak_rss_one', 'peak_rss_isolated', 'clip_latency', 'bench_main',
-           'benchmark_latency', 'benchmark_audio']
+__all__ = ['RUNTIMES', 'BENCH_COLS', 'HOSTILE_FILES', 'HOSTILE_CASES', 'bench_model', 'peak_rss_one', 'peak_rss_isolated',
+           'clip_latency', 'benchmark_latency', 'benchmark_audio', 'grey_video', 'long_audio_video', 'long_mp3',
+           'ten_hour_wav', 'huge_vit_checkpoint', 'hostile_case', 'hostile_memory']
 
 # %% ../nbs/13_bench.ipynb #a3fd8785
 RUNTIMES = ('torch fp32', 'torch bf16', 'onnx fp32', 'onnx int8')
@@ -147,53 +149,6 @@ def clip_latency(checkpoint: str | Path, # an audio checkpoint
 BENCH_COLS = ['model', 'runtime', 'params', 'p50 ms (1 thread)', 'p95 ms (1 thread)', 'p50 ms (all threads)', 'p95 ms (all threads)',
               'batch-32 samples/s', 'peak RSS MiB', 'model+runtime MiB']
 
-@cli_entry('deepfake-bench')
-def bench_main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
-              ) -> int:
-    "`deepfake-bench`: print the latency/throughput/memory table per model and runtime."
-    p = argparse.ArgumentParser(prog='deepfake-bench', description='Latency, throughput and memory of each model under each runtime.')
-    p.add_argument('--audio-checkpoint', help='audio weights (default: bundled)')
-    p.add_argument('--image-checkpoint', help='image weights (default: bundled)')
-    p.add_argument('--modality', nargs='+', default=['audio', 'image'], choices=['audio', 'image'], help='models to time (default: both)')
-    p.add_argument('--runtimes', nargs='+', default=list(RUNTIMES), choices=list(RUNTIMES), metavar='RUNTIME',
-                   help=f'any of: {", ".join(repr(r) for r in RUNTIMES)}')
-    p.add_argument('--onnx-dir', help='folder written by deepfake-export (default: export into a temporary folder)')
-    p.add_argument('--quick', action='store_true', help='fewer rounds (10 at batch 1, 2 at batch 32)')
-    p.add_argument('--no-memory', action='store_true', help='skip the isolated peak-memory runs')
-    p.add_argument('--clip-seconds', type=float, default=4.0, help='audio: also time one clip of this length end to end (0: skip)')
-    p.add_argument('--json', metavar='FILE', help='also write the rows as JSON')
-    args = p.parse_args(argv)
-    ck = {'audio': args.audio_checkpoint, 'image': args.image_checkpoint}
-    rows, clip_rows, tmp = [], [], None
-    load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    for m in args.modality:
-        try: c = ck[m] or bundled_checkpoint(m)
-        except FileNotFoundError as e: print(f'deepfake-bench: {e}', file=sys.stderr); continue
-        d = args.onnx_dir
-        if d is None and any(r.startswith('onnx') for r in args.runtimes):
-            tmp = tmp or Path(tempfile.mkdtemp(prefix='deepfake_bench_'))
-            d = tmp/m; export_checkpoint(c, d)
-        try: mrows = bench_model(c, args.runtimes, d, args.quick)
-        except Exception as e: print(f'deepfake-bench: {m}: {e}', file=sys.stderr); continue
-        for r in mrows:
-            if not args.no_memory:
-                try: r.update(peak_rss_isolated(c, r['runtime'], d))
-                except Exception as e: print(f'deepfake-bench: {e}', file=sys.stderr)
-        rows += mrows
-        if m == 'audio' and args.clip_seconds > 0:
-            try: clip_rows = clip_latency(c, args.clip_seconds, args.runtimes, d, 10 if args.quick else 40)
-            except Exception as e: print(f'deepfake-bench: audio clip: {e}', file=sys.stderr)
-        print(f'  done: {m}', file=sys.stderr, flush=True)
-    if tmp is not None: shutil.rmtree(tmp, ignore_errors=True)
-    if not rows: return 1
-    print(f"deepfake-bench ({'quick, ' if args.quick else ''}{os.cpu_count()} CPU threads, load average {load:.1f} at start; "
-          f"ms per sample = one model input; runtimes timed interleaved)")
-    print(format_table(rows, [c for c in BENCH_COLS if 'MiB' not in c or not args.no_memory]))
-    if clip_rows:
-        print(f'\nOne {args.clip_seconds:g} s audio clip end to end (trim, normalise, windows, model, calibration), batch 1, 1 thread:')
-        print(format_table(clip_rows))
-    if args.json: Path(args.json).write_text(json.dumps(rows + clip_rows, indent=1))
-    return 0
 
 # %% ../nbs/13_bench.ipynb #1cfaaa53
 def benchmark_latency(configs: dict[str, dict] | None = None, # name -> config overrides; None = a standard set
@@ -252,3 +207,125 @@ def benchmark_audio(cfg: Any, # full config
     print(f"| clip | threads | front-end ms | full model ms | params |\n|---|---|---|---|---|\n"
           f"| {seconds:.1f} s | {threads} | {res['front-end']:.2f} | {res['full model']:.2f} | {res['params']:,} |")
     return res
+
+# %% ../nbs/13_bench.ipynb #0ee328d5
+def grey_video(path: Path, # destination .mp4
+               seconds: float = 120, # duration
+               fps: int = 60, # frame rate
+               w: int = 1920, # width
+               h: int = 1080 # height
+              ) -> Path:
+    "A long, flat grey H.264 video (tiny file, huge decoded size)."
+    import av
+    with av.open(str(path), 'w') as c:
+        s = c.add_stream('libx264', rate=fps); s.width, s.height, s.pix_fmt = w, h, 'yuv420p'
+        s.options = {'preset': 'ultrafast', 'crf': '51'}
+        frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), 128, np.uint8), format='rgb24')
+        for i in range(int(seconds * fps)):
+            frame.pts = i
+            for pk in s.encode(frame): c.mux(pk)
+        for pk in s.encode(None): c.mux(pk)
+    return path
+
+def long_audio_video(path: Path, # destination .mkv
+                     audio_seconds: float = 3 * 3600, # length of the audio track
+                     video_seconds: float = 2, # length of the video track
+                     sr: int = 8000 # audio sampling rate
+                    ) -> Path:
+    "A short small video whose (near-silent) Opus audio track lasts `audio_seconds`."
+    import av
+    with av.open(str(path), 'w') as c:
+        v = c.add_stream('libx264', rate=5); v.width, v.height, v.pix_fmt = 64, 64, 'yuv420p'
+        a = c.add_stream('libopus', rate=sr); a.layout = 'mono'; a.bit_rate = 6000
+        fr = av.VideoFrame.from_ndarray(np.full((64, 64, 3), 100, np.uint8), format='rgb24')
+        for i in range(int(video_seconds * 5)):
+            fr.pts = i
+            for pk in v.encode(fr): c.mux(pk)
+        for pk in v.encode(None): c.mux(pk)
+        n = sr // 50 * 500  # 10 s blocks
+        block = (np.random.default_rng(0).standard_normal(n) * 1e-3).astype(np.float32)[None]
+        for i in range(int(audio_seconds * sr) // n):
+            af = av.AudioFrame.from_ndarray(block, format='flt', layout='mono'); af.sample_rate = sr; af.pts = i * n
+            for pk in a.encode(af): c.mux(pk)
+        for pk in a.encode(None): c.mux(pk)
+    return path
+
+def long_mp3(path: Path, # destination .mp3
+             seconds: float = 3 * 3600, # duration
+             sr: int = 8000 # sampling rate
+            ) -> Path:
+    "A 3-hour near-silent MP3 written block by block."
+    block = (np.random.default_rng(0).standard_normal(sr * 60) * 1e-3).astype(np.float32)
+    with sf.SoundFile(str(path), 'w', sr, 1, format='MP3') as f:
+        for _ in range(int(seconds // 60)): f.write(block)
+    return path
+
+def ten_hour_wav(path: Path # destination .wav
+                ) -> Path:
+    "A WAV header declaring 10 hours, with 0.1 s of samples."
+    n = 16000 * 3600 * 10 * 2
+    hdr = (b'RIFF' + struct.pack('<I', (36 + n) & 0xFFFFFFFF) + b'WAVE' + b'fmt ' + struct.pack('<IHHIIHH', 16, 1, 1, 16000, 32000, 2, 16)
+           + b'data' + struct.pack('<I', n & 0xFFFFFFFF))
+    path.write_bytes(hdr + np.int16([1000, -1000] * 800).tobytes())
+    return path
+
+def huge_vit_checkpoint(path: Path # destination .safetensors
+                       ) -> Path:
+    "A few-KB checkpoint whose stored config describes a ViT of 64 blocks of width 4096."
+    cfg = default_config(); cfg['image_model'].update(vit_dim=4096, vit_depth=64, vit_heads=16)
+    return save_checkpoint(path, nn.Linear(2, 2), cfg, 'image')
+
+HOSTILE_FILES = [('grey_1080p60_2min.mp4', grey_video), ('audio_3h.mp3', long_mp3), ('video_with_3h_audio.mkv', long_audio_video),
+                 ('header_10h.wav', ten_hour_wav), ('huge_vit_5kb.safetensors', huge_vit_checkpoint)]
+HOSTILE_CASES = [('deepfake-detect --video (2 min 1080p60 grey)', 'detect', ['--video', 'grey_1080p60_2min.mp4']),
+                 ('deepfake-detect (3 h MP3)', 'detect', ['audio_3h.mp3']),
+                 ('deepfake-detect --video (3 h audio track)', 'detect', ['--video', 'video_with_3h_audio.mkv']),
+                 ('deepfake-detect (WAV header: 10 h)', 'detect', ['header_10h.wav']),
+                 ('load_checkpoint (5 KB file, huge ViT config)', 'checkpoint', ['huge_vit_5kb.safetensors'])]
+
+_HOSTILE_CHILD = r"""
+import json, os, resource, sys
+kind, args = sys.argv[1], json.loads(sys.argv[2])
+if kind == 'detect':
+    from deepfake_nb.cli import detect_main
+    rc = detect_main(['--json', '--quiet', *args])
+else:
+    from deepfake_nb.checkpoint import load_checkpoint
+    try: load_checkpoint(args[0]); rc = 0; print('loaded')
+    except ValueError as e: print(json.dumps({'error': str(e)})); rc = 2
+print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
+sys.stderr.flush(); os._exit(rc)
+"""
+
+def hostile_case(kind: str, # 'detect' (arguments of `deepfake-detect`) or 'checkpoint' (a file for `load_checkpoint`)
+                 args: list[str], # the arguments / the file
+                 timeout_s: float = 1800 # longest run
+                ) -> tuple[int, str, float, float]:
+    "(exit status, first result or error line, peak RSS MiB, seconds) of one case in a fresh process."
+    t0 = time.time()
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONWARNINGS': 'ignore'}
+    p = subprocess.run([sys.executable, '-c', _HOSTILE_CHILD, kind, json.dumps(args)], capture_output=True, text=True, env=env, timeout=timeout_s)
+    lines = p.stdout.strip().splitlines()
+    rss = float(lines.pop()[4:]) if lines and lines[-1].startswith('RSS ') else float('nan')
+    out = (lines or p.stderr.strip().splitlines() or [''])[0]
+    try: d = json.loads(out); out = d.get('error') or f"{d.get('prediction')} score={d.get('score')}"
+    except (json.JSONDecodeError, AttributeError): pass
+    return p.returncode, out[:110], rss, time.time() - t0
+
+def hostile_memory(folder: str | Path = '/tmp/deepfake_memory_bench', # where the generated inputs are cached
+                   cases: Sequence[tuple] = HOSTILE_CASES # (label, kind, arguments with file names relative to `folder`)
+                  ) -> list[dict]:
+    "Peak RSS of each hostile input scored in a fresh process (the inputs are written into `folder` on first use)."
+    d = Path(folder); d.mkdir(parents=True, exist_ok=True)
+    needed = {a for _, _, args in cases for a in args}
+    for name, make in HOSTILE_FILES:
+        if name in needed and not (d/name).exists():
+            t = time.time(); make(d/name); print(f'made {name} ({(d/name).stat().st_size / 1e3:.0f} KB, {time.time() - t:.0f} s)', file=sys.stderr)
+    rows = []
+    for label, kind, args in cases:
+        args = [str(d/a) if (d/a).exists() else a for a in args]
+        rc, out, rss, secs = hostile_case(kind, args)
+        size = sum(Path(a).stat().st_size for a in args if Path(a).exists()) / 1e3
+        rows.append({'case': label, 'file size KB': round(size), 'exit': rc, 'result': out, 'peak RSS MiB': round(rss), 's': round(secs, 1)})
+    return rows
+

@@ -24,9 +24,9 @@ from .models import audio as _audio, encoders as _encoders, image as _image, ens
 
 # %% auto #0
 __all__ = ['FORMAT', 'MODALITIES', 'MODEL_BUILDERS', 'MAX_PARAMS', 'TRUSTED_ENCODERS', 'CALIBRATION_METHODS', 'INPUT_LIMITS',
-           'WEIGHTS_DIR', 'model_from_config', 'member_config', 'build_model', 'save_checkpoint', 'check_calibration',
-           'check_operating_point', 'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint', 'file_digest',
-           'save_state', 'load_state']
+           'WEIGHTS_DIR', 'model_from_config', 'member_config', 'build_model', 'jsonable', 'save_checkpoint',
+           'check_calibration', 'check_operating_point', 'checkpoint_meta', 'load_checkpoint', 'bundled_checkpoint',
+           'file_digest', 'save_state', 'load_state']
 
 # %% ../nbs/09_checkpoint.ipynb #7edcf588
 FORMAT = 'deepfake_nb/1'
@@ -66,17 +66,26 @@ def build_model(modality: str, # 'audio' or 'image'
     return create_model('ensemble', members=[build(member_config(cfg, modality, sec)) for sec in members]) if members else build(cfg)
 
 # %% ../nbs/09_checkpoint.ipynb #071b9cff
-def _json_default(o: Any) -> Any:
-    "Make numpy scalars/arrays and paths JSON-serialisable."
-    if isinstance(o, np.generic): return o.item()
-    if isinstance(o, np.ndarray): return o.tolist()
-    if isinstance(o, torch.Tensor): return o.tolist()
-    if isinstance(o, Path): return str(o)
-    raise TypeError(f'not JSON serialisable: {type(o).__name__}')
+def jsonable(v: Any, # dicts, lists, numbers, numpy values, tensors, paths
+             digits: int | None = None, # round floats to this many decimals (None: keep them exact)
+             nan_to_none: bool = False # NaN and infinities become None (strict JSON)
+            ) -> Any:
+    "`v` in plain JSON types: numpy scalars and arrays, tensors, paths and tuples converted, recursively."
+    if isinstance(v, dict): return {str(k): jsonable(x, digits, nan_to_none) for k, x in v.items()}
+    if isinstance(v, (list, tuple)): return [jsonable(x, digits, nan_to_none) for x in v]
+    if isinstance(v, (np.ndarray, torch.Tensor)): return jsonable(v.tolist(), digits, nan_to_none)
+    if isinstance(v, (bool, np.bool_)): return bool(v)
+    if isinstance(v, (int, np.integer)): return int(v)
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if not np.isfinite(v): return None if nan_to_none else v
+        return v if digits is None else round(v, digits)
+    if isinstance(v, Path): return str(v)
+    return v
 
 def _dumps(o: Any) -> str:
     "JSON text of `o` (dicts, numbers, numpy values)."
-    return json.dumps(o, default=_json_default)
+    return json.dumps(jsonable(o))
 
 def _tmp_path(path: Path) -> Path:
     "A temporary file next to `path` (same filesystem, so `os.replace` is atomic)."
@@ -304,7 +313,7 @@ def bundled_checkpoint(modality: str # 'audio' or 'image'
     p = WEIGHTS_DIR/f'{_check_modality(modality)}.safetensors'
     if not p.exists():
         raise FileNotFoundError(f'no bundled {modality} checkpoint at {p}; train one with '
-                                f'`python -m deepfake_nb.train_{modality} --config configs/hparams.yaml --bundle` '
+                                f'`deepfake-train --modality {modality} --config configs/hparams.yaml --bundle` '
                                 f'or pass the path of a checkpoint')
     return p
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_evaluate.ipynb #1e3200cf
 from __future__ import annotations
-import argparse, json, math, sys, time
+import json, math, sys, time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -15,7 +15,7 @@ from PIL import Image
 import soundfile as sf
 from tqdm.auto import tqdm
 
-from .config import cli_entry, load_config, report
+from .config import load_config, report
 from .data.io import BadInputError, load_image
 from .data.datasets import Item, LABEL_NAMES, load_item, image_to_tensor, find_items
 from .data.preprocess import prepare_audio
@@ -28,8 +28,7 @@ from .augment.image import jpeg
 
 # %% auto #0
 __all__ = ['prepare_audio_file', 'face_tensor', 'prepare_image_file', 'load_item_pil', 'score_files', 'group_metrics',
-           'verdict_rates', 'score_table_metrics', 'save_plots', 'jpeg_robustness', 'read_asv_scores', 'evaluate',
-           'main']
+           'verdict_rates', 'score_table_metrics', 'save_plots', 'jpeg_robustness', 'read_asv_scores', 'evaluate']
 
 # %% ../nbs/11_evaluate.ipynb #469fb1e3
 def _path(p) -> str:
@@ -337,41 +336,3 @@ def _verdict_line(m: dict) -> str:
     return (f"\n  verdicts (real below {m['real_below']:.3f}, fake at or above {m['fake_above']:.3f}): reals called fake {pc(r.get('called_fake'))}, "
             f"uncertain {pc(r.get('called_uncertain'))}; fakes caught {pc(k.get('called_fake'))}, called real {pc(k.get('called_real'))}, uncertain {pc(k.get('called_uncertain'))}")
 
-@cli_entry('deepfake-evaluate')
-def main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
-        ) -> int:
-    "`deepfake-evaluate`: score a data set and write scores.csv, metrics.json and plots."
-    ap = argparse.ArgumentParser(prog='deepfake-evaluate', description='Score a data set with a deepfake_nb checkpoint and write '
-                                 'scores.csv (per file), metrics.json and plots (roc, det, hist, reliability, confusion) to --out.')
-    ap.add_argument('--modality', required=True, choices=['audio', 'image'], help='which detector to evaluate')
-    ap.add_argument('--data', default=None, help='seed layout root, modality or split folder, manifest CSV, or ASVspoof / '
-                    'In-the-Wild protocol file (default: data.root of the checkpoint config)')
-    ap.add_argument('--out', required=True, help='output folder')
-    ap.add_argument('--checkpoint', default=None, help='checkpoint .safetensors (default: the bundled weights)')
-    ap.add_argument('--split', default='auto', help="split to evaluate (default auto: test for a data root with several splits, "
-                    "everything for a split folder or a one-split manifest; 'all' for every item)")
-    ap.add_argument('--threshold', type=float, default=None, help="decision threshold on the calibrated score "
-                    "(default: the checkpoint's validation operating point)")
-    ap.add_argument('--batch-size', type=int, default=16, help='files per forward pass')
-    ap.add_argument('--device', default='auto', help='auto | cpu | cuda')
-    ap.add_argument('--limit', type=int, default=0, help='score only N items spread evenly over the data (0 = all; quick checks)')
-    ap.add_argument('--audio-dir', default=None, help="where a protocol file's audio files live (default: next to it)")
-    ap.add_argument('--asv-scores', default=None, help='ASVspoof ASV score file (lines ending in "<target|nontarget|spoof> <score>"): '
-                    'adds the min t-DCF with the ASVspoof 2019 cost model as min_tdcf_asv')
-    ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
-    ap.add_argument('--no-progress', action='store_true', help='hide the progress bar')
-    a = ap.parse_args(argv)
-    if a.threshold is not None and not (math.isfinite(a.threshold) and 0 < a.threshold < 1): ap.error(f'--threshold must be a number in (0, 1), got {a.threshold}')
-    if a.batch_size < 1 or a.limit < 0 or a.threads < 0: ap.error('--batch-size must be >= 1, --limit and --threads >= 0')
-    if a.threads: torch.set_num_threads(a.threads)
-    try:
-        m = evaluate(a.modality, a.data, a.out, a.checkpoint, None if a.split == 'all' else a.split, a.threshold,
-                     a.batch_size, a.device, a.limit, not a.no_progress, a.audio_dir, a.asv_scores)
-    except (BadInputError, FileNotFoundError, ValueError, ImportError, RuntimeError) as e:
-        return report('deepfake-evaluate', e)
-    print(_summary(m)); print(f'wrote {Path(a.out)/"scores.csv"}, {Path(a.out)/"metrics.json"} and {len(m["plots"])} plots')
-    return 0
-
-# %% ../nbs/11_evaluate.ipynb #0e80d5f1
-#| eval: false
-if __name__ == '__main__': sys.exit(main())

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_export.ipynb #c0f501d0
 from __future__ import annotations
-import argparse, json, logging, os, resource, sys, time, warnings
+import json, logging, os, resource, sys, time, warnings
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.ao.quantization as tq
 import torch.ao.nn.qat as nnqat
 
-from .config import cli_entry, load_config
+from .config import load_config
 from .checkpoint import load_checkpoint, file_digest, bundled_checkpoint
 from .data.datasets import find_items
 from .evaluate import score_files, score_table_metrics
@@ -22,7 +22,7 @@ from .faces import FaceCropper
 
 # %% auto #0
 __all__ = ['INPUT_NAMES', 'DEFAULT_INT8_OPS', 'example_input', 'export_onnx', 'onnx_session', 'OnnxModel', 'onnx_max_diff',
-           'quantize_int8', 'export_checkpoint', 'compare_runtimes', 'format_table', 'main']
+           'quantize_int8', 'export_checkpoint', 'compare_runtimes', 'format_table']
 
 # %% ../nbs/11_export.ipynb #d16d38c1
 INPUT_NAMES = {'audio': 'wave', 'image': 'image'}
@@ -181,36 +181,3 @@ def format_table(rows: list[dict], # dicts with the same keys
     f = lambda v: f'{v:.4g}' if isinstance(v, float) else str(v)
     return '\n'.join(['| ' + ' | '.join(cols) + ' |', '|' + '---|'*len(cols)] + ['| ' + ' | '.join(f(r.get(c, '')) for c in cols) + ' |' for r in rows])
 
-@cli_entry('deepfake-export')
-def main(argv: Sequence[str] | None = None # command-line arguments (default sys.argv[1:])
-        ) -> int:
-    "`deepfake-export`: write ONNX + INT8 for each model (and optionally compare their accuracy on a split)."
-    p = argparse.ArgumentParser(prog='deepfake-export', description='Export the detectors to ONNX (dynamic batch) and INT8.')
-    p.add_argument('--out', default=None, help='output folder (default: cfg.export.out_dir = exported)')
-    p.add_argument('--audio-checkpoint', help='audio weights (default: bundled)')
-    p.add_argument('--image-checkpoint', help='image weights (default: bundled)')
-    p.add_argument('--modality', nargs='+', default=['audio', 'image'], choices=['audio', 'image'], help='models to export (default: both)')
-    p.add_argument('--no-int8', action='store_true', help='skip the INT8 graphs')
-    p.add_argument('--opset', type=int, help='ONNX opset (default: cfg.export.opset)')
-    p.add_argument('--eval', metavar='DATA', help='also compare torch fp32 / ONNX fp32 / ONNX INT8 on this data set')
-    p.add_argument('--split', default='test', help='split for --eval (default: test)')
-    p.add_argument('--limit', type=int, default=0, help='--eval: only N files spread evenly over the split (0 = all)')
-    p.add_argument('--threads', type=int, default=0, help='torch CPU threads (default: torch default)')
-    args = p.parse_args(argv)
-    if args.threads: torch.set_num_threads(args.threads)
-    out = Path(args.out or load_config().export.out_dir)
-    ck = {'audio': args.audio_checkpoint, 'image': args.image_checkpoint}
-    rows, status = [], 0
-    for m in args.modality:
-        try:
-            c = ck[m] or bundled_checkpoint(m)
-            info = export_checkpoint(c, out, int8=not args.no_int8, opset=args.opset)
-        except ValueError as e:   # a bad checkpoint (BadInputError): a usage error
-            print(f'deepfake-export: error: {e}', file=sys.stderr); status = 2; continue
-        except Exception as e:
-            print(f'deepfake-export: error: {m}: {type(e).__name__}: {" ".join(str(e).split())[:300]}', file=sys.stderr); status = max(status, 1); continue
-        print(f"{m}: {info['onnx']} (max |logit diff| vs torch {info['max_diff_fp32']:.2e})"
-              + (f", {info['onnx_int8']} (INT8, max diff {info['max_diff_int8']:.3f})" if 'onnx_int8' in info else ''))
-        if args.eval and not args.no_int8: rows += compare_runtimes(c, out, args.eval, args.split, args.limit)
-    if rows: print(format_table(rows))
-    return status

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_recalibrate.ipynb #02148059
 from __future__ import annotations
-import argparse, json, sys, time
+import json, sys, time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -23,7 +23,7 @@ from .data.io import BadInputError
 from .train.recipe import operating_point, bundle_checkpoint
 
 # %% auto #0
-__all__ = ['score_items', 'recalibrate', 'main']
+__all__ = ['score_items', 'recalibrate']
 
 # %% ../nbs/13_recalibrate.ipynb #3fcc5ca5
 def score_items(branch, # a `detector.Branch`
@@ -112,44 +112,4 @@ def _card(card: str, rep: dict) -> str:
         lines.append(f"| {name} | {m['n_real']} | {m['n_fake']} | {f(m.get('ece_before'))} | {f(m['ece'])} | {f(m['eer'])} | "
                      f"{f(m['miss_rate'])} | {f(m['false_alarm_rate'])} | {f(m['uncertain_rate'])} |")
     return card + '\n'.join(lines) + '\n'
-
-
-# %% ../nbs/13_recalibrate.ipynb #173d722f
-def main(argv: list | None = None # arguments (None: sys.argv[1:])
-        ) -> int:
-    "Entry point of `deepfake-calibrate`; returns the exit status."
-    ap = argparse.ArgumentParser(prog='deepfake-calibrate', description='Refit a checkpoint\'s calibrator and its two verdict thresholds '
-                                 '(real_below, fake_above) on the validation splits of one or more data roots; the weights are not changed.',
-                                 epilog='Exit status: 0 done, 2 on a usage error or a bad checkpoint / data root.')
-    ap.add_argument('checkpoint', help='a deepfake_nb .safetensors checkpoint')
-    ap.add_argument('--data', action='append', required=True, metavar='ROOT', help='a data root whose validation split is used (repeatable)')
-    ap.add_argument('--out', required=True, metavar='FILE', help='the new checkpoint (may be the same file)')
-    ap.add_argument('--split', default='val', help='split to fit on (default: val)')
-    ap.add_argument('--method', default=None, choices=['auto', 'temperature', 'bayes_logistic', 'none'], help='calibrator (default: the checkpoint config\'s)')
-    ap.add_argument('--miss-target', type=float, default=0.05, help='share of validation fakes allowed below real_below (default 0.05)')
-    ap.add_argument('--false-alarm-target', type=float, default=0.05, help='share of validation reals allowed at or above fake_above (default 0.05)')
-    ap.add_argument('--bundle', action='store_true', help='also install it as the packaged default of its modality')
-    ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
-    ap.add_argument('--json', action='store_true', help='print the full report as JSON')
-    a = ap.parse_args(argv)
-    for t in (a.miss_target, a.false_alarm_target):
-        if not 0 <= t < 0.5: ap.error('targets must be in [0, 0.5)')
-    torch.set_num_threads(max(1, a.threads))
-    try: rep = recalibrate(a.checkpoint, a.data, a.out, a.split, a.method, a.miss_target, a.false_alarm_target, a.bundle, progress=True)
-    except (BadInputError, ValueError, OSError) as e: print(f'deepfake-calibrate: error: {e}', file=sys.stderr); return 2
-    if a.json: print(json.dumps(rep, default=float)); return 0
-    op, f = rep['operating_point'], (lambda v: '   -  ' if v is None else f'{v:6.3f}')
-    print(f"\n{rep['modality']}: calibrator {json.dumps(rep['calibration'])}; real below {op['real_below']:.4f}, fake at or above {op['fake_above']:.4f}")
-    print(f"{'validation set':40s} {'reals':>5s} {'fakes':>5s} {'ECE<':>6s} {'ECE':>6s} {'EER':>6s} {'FRR':>6s} {'FAR':>6s} {'unsure':>6s}")
-    for name, m in list(rep['sets'].items()) + [('all', rep['all'])]:
-        print(f"{name[-40:]:40s} {m['n_real']:5d} {m['n_fake']:5d} {f(m.get('ece_before'))} {f(m['ece'])} {f(m['eer'])} "
-              f"{f(m['false_alarm_rate'])} {f(m['miss_rate'])} {f(m['uncertain_rate'])}")
-    print(f"(ECE< = before; FRR = reals called fake, FAR = fakes called real, at the two thresholds; {rep['skipped']} unreadable items skipped; "
-          f"{rep['seconds']} s) -> {rep['out']}" + (f"; bundled as {rep['bundled']}" if rep.get('bundled') else ''))
-    return 0
-
-# %% ../nbs/13_recalibrate.ipynb #88ea7744
-#| eval: false
-if __name__ == '__main__':
-    import sys; sys.exit(main())
 

@@ -5,8 +5,7 @@
 # %% ../nbs/16_webapp.ipynb #c4bea6e7
 from __future__ import annotations
 import json, os, socket, threading, time, uuid
-os.environ['GRADIO_ANALYTICS_ENABLED'] = 'False'  # no telemetry calls; set before gradio is imported
-import argparse, atexit, html, logging, shutil, signal, sys, tempfile
+import atexit, html, logging, shutil, tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -15,9 +14,7 @@ from matplotlib.figure import Figure
 from urllib.parse import urlparse
 from PIL import Image
 
-from .config import cli_entry
 from .data.io import AUDIO_EXTS, IMAGE_EXTS, BadInputError
-from .infer.detector import Detector
 from .explain import explain_file, explain_video_file
 from .infer.batch import VIDEO_EXTS
 import deepfake_nb
@@ -26,8 +23,7 @@ import deepfake_nb
 __all__ = ['KEEP_UPLOADS_S', 'SCORING', 'log', 'SLOTS', 'INTRO', 'HEATMAP_NOTE', 'EXAMPLES', 'CHROMIUM', 'CHROMIUM_ARGS',
            'discard_upload', 'prune_uploads', 'scoring_copy', 'UploadLedger', 'score_and_discard', 'result_html',
            'error_html', 'score_uploads', 'safe_filename', 'api_error', 'score_files', 'api_routes', 'samples_dir',
-           'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'parse_args', 'main', 'free_port',
-           'score_in_browser']
+           'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'free_port', 'score_in_browser']
 
 # %% ../nbs/16_webapp.ipynb #fcb9265d
 KEEP_UPLOADS_S = 900.0  # the page's copy of an upload is deleted at the latest this long after the upload (seconds)
@@ -483,42 +479,6 @@ def _warm_up(detector: Any) -> list[str]:
         except Exception as e: problems.append(f'face cropper unavailable: {e}')
     return problems
 
-def parse_args(argv: Sequence[str] | None = None # command-line arguments (None: sys.argv)
-              ) -> argparse.Namespace:
-    "Options of `deepfake-webapp`."
-    p = argparse.ArgumentParser(prog='deepfake-webapp', description='Local web page that scores voice clips, face images and videos for deepfakes.')
-    p.add_argument('--host', default='127.0.0.1', help='interface to bind (default 127.0.0.1: this computer only; 0.0.0.0 exposes the page)')
-    p.add_argument('--port', type=int, default=7860, help='TCP port (default 7860)')
-    p.add_argument('--max-file-size', type=float, default=50.0, metavar='MB', help='largest upload accepted, in MB (default 50)')
-    p.add_argument('--audio-checkpoint', default=None, help='audio .safetensors checkpoint (default: bundled weights)')
-    p.add_argument('--image-checkpoint', default=None, help='image .safetensors checkpoint (default: bundled weights)')
-    p.add_argument('--device', default='cpu', help='cpu | cuda | auto (default cpu)')
-    p.add_argument('--threshold', type=float, default=None, help='override every decision threshold (default: validation operating points)')
-    p.add_argument('--no-explain', action='store_true', help='skip the gradient heat maps (faster on slow machines)')
-    p.add_argument('--upload-dir', default=None, help='folder for uploads (default: a private temporary folder, removed on exit)')
-    p.add_argument('--examples', default=None, metavar='DIR', help="folder with the example files (default: the repository's samples/ when present)")
-    p.add_argument('--no-examples', action='store_true', help='no examples row')
-    a = p.parse_args(argv)
-    if a.max_file_size <= 0: p.error('--max-file-size must be positive')
-    if a.threshold is not None and not (0 < a.threshold < 1): p.error(f'--threshold must be a number in (0, 1), got {a.threshold}')
-    if not 0 < a.port < 65536: p.error('--port must be between 1 and 65535')
-    return a
-
-@cli_entry('deepfake-webapp')
-def main(argv: Sequence[str] | None = None # command-line arguments (None: sys.argv)
-        ) -> None:
-    "Entry point of `deepfake-webapp`: load the detector and serve the page until interrupted."
-    a = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
-    for noisy in ('httpx', 'httpcore', 'uvicorn.access'): logging.getLogger(noisy).setLevel(logging.WARNING)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # a plain `kill` also runs the atexit clean-up of the upload folder
-    det = Detector.from_pretrained(a.audio_checkpoint, a.image_checkpoint, device=a.device, threshold=a.threshold)
-    for line in _warm_up(det): print(f'deepfake-webapp: warning: {line}', file=sys.stderr)
-    app = make_app(det, a.max_file_size, a.upload_dir, explain=not a.no_explain, examples=False if a.no_examples else (a.examples or True))
-    print(f'deepfake-webapp: serving on http://{a.host}:{a.port} and POST http://{a.host}:{a.port}/api/score (uploads up to {a.max_file_size:g} MB '
-          f'in {app.upload_dir}: scoring copies deleted once scored, the page\'s copies when its tab closes or after {KEEP_UPLOADS_S / 60:g} min; '
-          f'{len(app.example_labels)} examples)', flush=True)
-    launch_app(app, a.host, a.port, block=True)
 
 # %% ../nbs/16_webapp.ipynb #619f0b9e
 CHROMIUM = '/usr/bin/chromium'

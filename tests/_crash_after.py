@@ -2,7 +2,7 @@
 checkpoint and metrics row are written. The resume test's crash injection lives here, outside the library."""
 import os, sys
 import deepfake_nb.train.engine as engine
-from deepfake_nb.train.recipe import main
+from deepfake_nb.cli import train_main as main
 
 N, _write = int(sys.argv[1]), engine._write_metrics_csv
 

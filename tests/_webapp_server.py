@@ -14,7 +14,8 @@ SAMPLES = ROOT / 'samples'
 def command() -> list[str]:
     "The installed console script, or the same entry point through this interpreter."
     exe = shutil.which('deepfake-webapp')
-    return [exe] if exe else [sys.executable, '-c', 'from deepfake_nb.webapp import main; main()']
+    if exe and 'deepfake_nb.cli' not in Path(exe).read_text(errors='ignore'): exe = None   # installed before the entry points moved to deepfake_nb.cli
+    return [exe] if exe else [sys.executable, '-c', 'from deepfake_nb.cli import webapp_main; webapp_main()']
 
 
 def wait_up(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 240.0) -> None:

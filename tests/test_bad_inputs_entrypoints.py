@@ -410,10 +410,10 @@ def _check_eval_out(out: Path, bad: dict, entry: str) -> None:
 
 
 def test_evaluate_cli_audio(tiny, media, tmp_path):
-    "`python -m deepfake_nb.evaluate` over a layout holding the bad audio files: the run completes, bad files are error rows."
+    "`python -m deepfake_nb.cli evaluate` over a layout holding the bad audio files: the run completes, bad files are error rows."
     root, bad = _layout_with_bad_files(tmp_path / 'data', media, 'audio')
     out = tmp_path / 'eval'
-    p = subprocess.run([sys.executable, '-m', 'deepfake_nb.evaluate', '--modality', 'audio', '--data', str(root), '--out', str(out),
+    p = subprocess.run([sys.executable, '-m', 'deepfake_nb.cli', 'evaluate', '--modality', 'audio', '--data', str(root), '--out', str(out),
                         '--checkpoint', str(tiny['audio']), '--device', 'cpu', '--no-progress', '--threads', '1'],
                        capture_output=True, text=True, env=ENV, timeout=600)
     assert p.returncode == 0, p.stderr[-3000:]
@@ -422,7 +422,7 @@ def test_evaluate_cli_audio(tiny, media, tmp_path):
 
 
 def test_evaluate_images(tiny, media, tmp_path, capsys):
-    from deepfake_nb.evaluate import main
+    from deepfake_nb.cli import evaluate_main as main
     root, bad = _layout_with_bad_files(tmp_path / 'data', media, 'image')
     out = tmp_path / 'eval'
     assert main(['--modality', 'image', '--data', str(root), '--out', str(out), '--checkpoint', str(tiny['image']),
@@ -432,7 +432,7 @@ def test_evaluate_images(tiny, media, tmp_path, capsys):
 
 def test_evaluate_junk_data_lists(tiny, tmp_path, capsys):
     "--data pointing at a junk manifest CSV or protocol file: exit 2 with a one-line error naming it."
-    from deepfake_nb.evaluate import main
+    from deepfake_nb.cli import evaluate_main as main
     junk = np.random.default_rng(4).bytes(3000)
     cases = [write(tmp_path, 'manifest.csv', junk), write(tmp_path, 'protocol.txt', junk),
              write(tmp_path, 'labels.csv', b'path,label\nnope.wav,real\nx.flac,maybe\n'), write(tmp_path, 'empty.csv', b'')]
@@ -447,7 +447,7 @@ def test_evaluate_junk_data_lists(tiny, tmp_path, capsys):
 
 
 def test_evaluate_bad_checkpoints(evil, tmp_path, capsys):
-    from deepfake_nb.evaluate import main
+    from deepfake_nb.cli import evaluate_main as main
     from deepfake_nb.testing import make_tiny_layout
     ckpts, marker = evil
     root = make_tiny_layout(tmp_path / 'data', n=1, splits=('test',), broken=False)
@@ -506,7 +506,7 @@ def test_train_resume_refuses_bad_last_pt(evil, tmp_path, capsys):
     from _toy_train import toy_config, toy_layout
     from deepfake_nb.checkpoint import build_model, save_state
     from deepfake_nb.testing import tiny_config
-    from deepfake_nb.train.recipe import main
+    from deepfake_nb.cli import train_main as main
     ckpts, marker = evil
     root = toy_layout(tmp_path / 'data', n=2)
     cfg = toy_config(root, tmp_path / 'tiny.yaml', epochs=1)

@@ -261,7 +261,7 @@ def test_datasets_skip_bad_files(tmp_path):
 
 def test_scan_cli_reports_bad_files(tmp_path):
     _mixed_tree(tmp_path)
-    r = subprocess.run([sys.executable, '-m', 'deepfake_nb.data.loaders', '--scan', str(tmp_path)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, '-m', 'deepfake_nb.cli', 'data', '--scan', str(tmp_path)], capture_output=True, text=True)
     assert r.returncode == 1, r.stderr
     assert 'audio: 6 good, 4 bad' in r.stdout and 'image: 6 good, 4 bad' in r.stdout
     assert 'Traceback' not in r.stdout + r.stderr

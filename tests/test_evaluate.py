@@ -1,4 +1,4 @@
-"End-to-end test of `python -m deepfake_nb.evaluate` on a tiny generated seed layout with tiny random-init checkpoints."
+"End-to-end test of `python -m deepfake_nb.cli evaluate` on a tiny generated seed layout with tiny random-init checkpoints."
 import csv, json, os, subprocess, sys
 from pathlib import Path
 
@@ -36,7 +36,7 @@ def _checkpoint(tmp_path, modality):
 
 def _run(*args):
     env = {**os.environ, 'OMP_NUM_THREADS': '1'}
-    return subprocess.run([sys.executable, '-m', 'deepfake_nb.evaluate', *map(str, args), '--threads', '1', '--no-progress'],
+    return subprocess.run([sys.executable, '-m', 'deepfake_nb.cli', 'evaluate', *map(str, args), '--threads', '1', '--no-progress'],
                           capture_output=True, text=True, cwd=REPO, env=env, timeout=600)
 
 

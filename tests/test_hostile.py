@@ -293,10 +293,10 @@ def _train_layout(root: Path, one_class: bool = False, empty_val: bool = False) 
 
 def test_training_entry_points_refuse(tmp_path):
     "`deepfake-train --modality audio|image` and `deepfake-train-multimodal` with bad configs and data: exit 2, one error line naming the key or folder, no traceback."
-    from deepfake_nb.train.recipe import main as train
+    from deepfake_nb.cli import train_main as train
     train_audio = lambda argv: train(['--modality', 'audio', *argv])
     train_image = lambda argv: train(['--modality', 'image', *argv])
-    from deepfake_nb.train.multimodal import main as train_mm
+    from deepfake_nb.cli import train_multimodal_main as train_mm
     cfgs = {'neg_epochs.yaml': 'train: {epochs: -1}\n', 'zero_bs.yaml': 'train: {batch_size: 0}\n', 'lr.yaml': 'train: {lr: 0}\n',
             'rate.yaml': 'augment: {audio: {codec_p: 1.5}}\n', 'split.yaml': 'data: {val_split: ""}\n', 'same.yaml': 'data: {val_split: train}\n',
             'type.yaml': 'train: {epochs: many}\n', 'sect.yaml': 'train: 5\n', 'alias.yaml': 'x: &a 1\ny: *a\n', 'list.yaml': '[1, 2]\n'}
@@ -456,7 +456,7 @@ def test_api_image_array_fuzz(det, h, w, c, dtype, fill):
 # --- evaluate / export / bench / ensemble -------------------------------------------------------------------------------
 
 def test_evaluate_hostile_options(tiny, tmp_path):
-    from deepfake_nb.evaluate import main
+    from deepfake_nb.cli import evaluate_main as main
     from deepfake_nb.testing import make_tiny_layout
     root = make_tiny_layout(tmp_path / 'data', n=1, splits=('test',), broken=False)
     ck = tmp_path / 'nanthr.safetensors'; _rewrite(tiny['audio'], ck, {'operating_point': {'threshold': float('nan')}})
@@ -473,9 +473,9 @@ def test_evaluate_hostile_options(tiny, tmp_path):
 
 
 def test_export_bench_ensemble_hostile(tiny, tmp_path):
-    from deepfake_nb.train.ensemble import main as ens
-    from deepfake_nb.export import main as export
-    from deepfake_nb.bench import bench_main
+    from deepfake_nb.cli import ensemble_main as ens
+    from deepfake_nb.cli import export_main as export
+    from deepfake_nb.cli import bench_main
     bad = [_rewrite(tiny['audio'], tmp_path / 'nan.safetensors', {'operating_point': {'threshold': 5.0}}), tmp_path / 'missing.safetensors',
            Path(tmp_path / 'junk.safetensors')]
     bad[2].write_bytes(b'junk' * 50)

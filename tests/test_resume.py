@@ -13,13 +13,13 @@ ATOL = 1e-6  # stated tolerance; on one CPU thread the runs are in fact bit-iden
 
 def _train_here(cfg: Path, out: Path) -> int:
     "Run the CLI in this process (cheaper than a subprocess: torch is already imported)."
-    from deepfake_nb.train.recipe import main
+    from deepfake_nb.cli import train_main as main
     return main(['--modality', 'audio', '--config', str(cfg), '--out', str(out)])
 
 def _train(cfg: Path, out: Path, fail_after: int | None = None) -> subprocess.CompletedProcess:
     "Run the CLI in a subprocess (needed to crash it)."
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONUNBUFFERED': '1'}
-    cmd = [sys.executable, '-m', 'deepfake_nb.train.recipe'] if fail_after is None else [sys.executable, str(Path(__file__).parent/'_crash_after.py'), str(fail_after)]
+    cmd = [sys.executable, '-m', 'deepfake_nb.cli', 'train'] if fail_after is None else [sys.executable, str(Path(__file__).parent/'_crash_after.py'), str(fail_after)]
     return subprocess.run(cmd + ['--modality', 'audio', '--config', str(cfg), '--out', str(out)],
                           env=env, capture_output=True, text=True, timeout=300)
 

@@ -20,14 +20,14 @@ from ..calibration import calibrator_from_dict, thresholds_of
 from ..evaluate import face_tensor
 from ..faces import FaceCropper
 from ..export import export_checkpoint, OnnxModel
+from ..train.engine import resolve_device
 from .results import Result, ResultWriter, decide
 from .video import frame_energy, mouth_motion, read_video
 from .batch import LIST_EXTS, VIDEO_EXTS, expand_inputs, modality_of, shard_paths
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'default_checkpoint', 'fusion_params', 'make_calibrator', 'load_wave', 'prep_audio', 'speech_seconds',
-           'crop_face', 'prep_image', 'resolve_device', 'cache_dir', 'Branch', 'fuse_scores', 'Detector',
-           'explain_fused', 'PrepDataset']
+           'crop_face', 'prep_image', 'cache_dir', 'Branch', 'fuse_scores', 'Detector', 'explain_fused', 'PrepDataset']
 
 # %% ../../nbs/12_infer.detector.ipynb #0d6a68ed
 def default_checkpoint(modality: str # 'audio' or 'image'
@@ -118,14 +118,6 @@ def prep_image(src: Any, # a file path, a PIL image or an HxWx3 array
     return x, bool(fc.found), notes
 
 # %% ../../nbs/12_infer.detector.ipynb #f6b4e64c
-def resolve_device(device: str = 'cpu' # 'cpu', 'cuda', 'cuda:N' or 'auto'
-                  ) -> str:
-    "'auto' becomes 'cuda' when a GPU is visible, else 'cpu'; 'cuda' without a GPU is an error."
-    if device == 'auto': return 'cuda' if torch.cuda.is_available() else 'cpu'
-    if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("device 'cuda' requested but no CUDA GPU is visible")
-    if device != 'cpu' and not device.startswith('cuda'): raise ValueError(f"device must be cpu, cuda or auto, got {device!r}")
-    return device
-
 PRECISIONS = {'fp32': torch.float32, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 
 def cache_dir() -> Path:

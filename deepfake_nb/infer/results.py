@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Any
 import numpy as np
+from ..checkpoint import jsonable
 
 # %% auto #0
 __all__ = ['RESULT_FIELDS', 'Result', 'decide', 'ResultWriter', 'read_results']
@@ -43,7 +44,7 @@ class Result:
 
     def to_dict(self) -> dict:
         "A JSON-ready dict (plain Python types, floats rounded to 6 decimals)."
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self), digits=6, nan_to_none=True)
 
     def to_json(self, **kw) -> str:
         "The result as one JSON object (`json.dumps` keywords pass through)."
@@ -89,17 +90,6 @@ class Result:
         rows = [(k, v) for k, v in self.to_dict().items() if v not in (None, [], {})]
         body = ''.join(f'<tr><td>{html.escape(k)}</td><td>{html.escape(_fmt_cell(v))}</td></tr>' for k, v in rows)
         return f'<table><thead><tr><th>field</th><th>value</th></tr></thead><tbody>{body}</tbody></table>'
-
-def _jsonable(v: Any) -> Any:
-    "Plain JSON types (numpy scalars and arrays, paths, tuples converted; floats rounded to 6 decimals; NaN -> None)."
-    if isinstance(v, dict): return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)): return [_jsonable(x) for x in v]
-    if isinstance(v, np.ndarray): return _jsonable(v.tolist())
-    if isinstance(v, (bool, np.bool_)): return bool(v)
-    if isinstance(v, (int, np.integer)): return int(v)
-    if isinstance(v, (float, np.floating)): return round(float(v), 6) if math.isfinite(v) else None
-    if isinstance(v, Path): return str(v)
-    return v
 
 def _fmt_cell(v: Any) -> str:
     "Short text for a table cell."

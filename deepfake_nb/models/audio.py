@@ -20,7 +20,7 @@ from .registry import register_model
 # %% auto #0
 __all__ = ['ENCODER_LOCAL_ONLY', 'SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool',
            'SSLEncoder', 'AudioDetector', 'count_parameters', 'StatsClassifier', 'phase_deviation_stats',
-           'StatsDetector', 'export_onnx_check']
+           'StatsDetector']
 
 # %% ../../nbs/04_models.audio.ipynb #44757155
 def _hz_to_mel(hz): return 2595 * np.log10(1 + hz / 700)
@@ -489,26 +489,6 @@ class StatsDetector(StatsClassifier):
         feats = [s.mean(-1), _std(s, -1)]
         if self.phase_bands: feats.append(phase_deviation_stats(X, self.advance, self.bands, power))
         return torch.cat(feats, 1)
-
-# %% ../../nbs/04_models.audio.ipynb #fae98b35
-def export_onnx_check(model: nn.Module, # an AudioDetector
-                      path: str, # where to write the .onnx file
-                      seconds: float = 4.0, # clip length used for tracing
-                      sample_rate: int = 16000, # sampling rate
-                      opset: int = 17 # ONNX opset
-                     ) -> float:
-    "Export `model` to ONNX (dynamic batch) and return the largest |logit difference| between onnxruntime and torch."
-    import onnxruntime as ort
-    model = model.eval()
-    x = torch.randn(2, int(seconds * sample_rate)) * 0.1
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        torch.onnx.export(model, (x,), path, dynamo=False, opset_version=opset, input_names=['wave'], output_names=['logits'],
-                          dynamic_axes={'wave': {0: 'batch'}, 'logits': {0: 'batch'}})
-    sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
-    x3 = torch.randn(3, x.shape[1]) * 0.1
-    with torch.no_grad(): ref = model(x3).numpy()
-    return float(np.abs(sess.run(None, {'wave': x3.numpy()})[0] - ref).max())
 
 # %% ../../nbs/04_models.audio.ipynb #eb056181
 register_model('audio.specrnet', 'audio')(AudioDetector)

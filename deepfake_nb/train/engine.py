@@ -66,23 +66,22 @@ class DistEnv:
     @property
     def distributed(self) -> bool: return self.world > 1
 
-def resolve_device(cfg, # full config (uses `cfg.device`)
-                   local_rank: int = 0 # GPU index on this node
-                  ) -> torch.device:
-    "The training device: `cfg.device` (auto = CUDA if available, else CPU)."
-    want = str(cfg.get('device', 'auto'))
-    if want == 'auto': want = 'cuda' if torch.cuda.is_available() else 'cpu'
-    if want.startswith('cuda'):
-        if not torch.cuda.is_available(): raise RuntimeError("config asks for device 'cuda' but no CUDA GPU is available (set device: cpu)")
-        return torch.device('cuda', local_rank if want == 'cuda' else torch.device(want).index)
-    return torch.device(want)
+def resolve_device(device: str = 'cpu', # 'cpu', 'cuda', 'cuda:N' or 'auto'
+                   local_rank: int | None = None # a training process's GPU on this node: plain 'cuda' becomes 'cuda:<local_rank>'
+                  ) -> str:
+    "'auto' becomes 'cuda' when a GPU is visible, else 'cpu'; 'cuda' without a GPU, or an unknown name, is a `ValueError`."
+    if device == 'auto': device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("device 'cuda' requested but no CUDA GPU is visible")
+    if device != 'cpu' and not device.startswith('cuda'): raise ValueError(f"device must be cpu, cuda or auto, got {device!r}")
+    return f'cuda:{local_rank}' if device == 'cuda' and local_rank is not None else device
 
 def setup_distributed(cfg # full config (uses `cfg.device`)
                      ) -> DistEnv:
     "Join the process group when launched by `torchrun` with WORLD_SIZE > 1; otherwise a one-process `DistEnv`."
     world = int(os.environ.get('WORLD_SIZE', '1'))
     local = int(os.environ.get('LOCAL_RANK', '0'))
-    device = resolve_device(cfg, local if world > 1 else 0)
+    try: device = torch.device(resolve_device(str(cfg.get('device', 'auto')), local if world > 1 else 0))
+    except ValueError as e: raise RuntimeError(f'config device: {e} (set device: cpu)') from e
     if world <= 1: return DistEnv(device=device)
     if device.type == 'cuda': torch.cuda.set_device(device)
     if not dist.is_initialized():

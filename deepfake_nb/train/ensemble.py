@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_train.ensemble.ipynb #04ac02fe
 from __future__ import annotations
-import argparse, shlex, sys
+import sys
 from pathlib import Path
 from typing import Sequence
 
@@ -12,13 +12,13 @@ import torch
 
 from ..models.ensemble import Ensemble
 from ..checkpoint import checkpoint_meta, load_checkpoint, save_checkpoint
-from ..config import cli_entry, to_attrdict, report
+from ..config import to_attrdict
 from ..data.io import BadInputError
 from ..data.loaders import make_loader
 from .recipe import MODALITY_SPECS, split_dataset, calibrate_on_val, model_card, bundle_checkpoint
 
 # %% auto #0
-__all__ = ['first_difference', 'check_members', 'model_name', 'ensemble_card', 'merge_checkpoints', 'main']
+__all__ = ['first_difference', 'check_members', 'model_name', 'ensemble_card', 'merge_checkpoints']
 
 # %% ../../nbs/10_train.ensemble.ipynb #3e8df2b7
 def first_difference(a: dict, # a config section
@@ -89,31 +89,3 @@ def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one inp
     res = {'checkpoint': ck, 'calibration': cal.to_dict(), 'operating_point': op, 'val': metrics['val'], 'members': members}
     if bundle: res['bundled'] = bundle_checkpoint(ck, modality)
     return res
-
-# %% ../../nbs/10_train.ensemble.ipynb #17626a36
-@cli_entry('deepfake-ensemble')
-def main(argv: Sequence[str] | None = None # command-line arguments (default: sys.argv[1:])
-        ) -> int:
-    "Merge member checkpoints into one calibrated ensemble checkpoint; returns the exit code."
-    ap = argparse.ArgumentParser(prog='deepfake-ensemble', description='Average the logits of independently trained checkpoints; calibrate on the validation split and save one checkpoint.')
-    ap.add_argument('checkpoints', nargs='+', help='member .safetensors checkpoints (same input pipeline)')
-    ap.add_argument('--out', required=True, help='destination .safetensors')
-    ap.add_argument('--data', help="data root holding the validation split (default: the first member's data.root)")
-    ap.add_argument('--bundle', action='store_true', help='also write it as the packaged default (deepfake_nb/weights/<modality>.safetensors + card)')
-    ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
-    a = ap.parse_args(argv)
-    if a.threads: torch.set_num_threads(a.threads)
-    command = 'deepfake-ensemble ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
-    try: r = merge_checkpoints(a.checkpoints, a.out, a.data, a.bundle, command)
-    except (BadInputError, ImportError) as e:
-        return report('deepfake-ensemble', e)
-    eers = ', '.join(f"{m['val_eer']:.4f}" for m in r['members'])
-    print(f"saved {r['checkpoint']}: {len(r['members'])} members (val EER alone: {eers}); ensemble val EER {r['operating_point']['eer']:.4f} "
-          f"at threshold {r['operating_point']['threshold']:.4f} (calibration {r['calibration']['method']})")
-    if 'bundled' in r: print(f"bundled as {r['bundled']} (+ {Path(r['bundled']).with_suffix('.md').name})")
-    return 0
-
-# %% ../../nbs/10_train.ensemble.ipynb #fc1dc59a
-#| eval: false
-if __name__ == '__main__':
-    sys.exit(main())

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_train.recipe.ipynb #ac00df89
 from __future__ import annotations
-import argparse, json, math, shlex, shutil, sys, time
+import json, math, shutil, sys, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -15,7 +15,7 @@ import yaml
 from typing import Any
 from typing import Sequence
 
-from ..config import load_config, ConfigError, run_cli, report
+from ..config import load_config, ConfigError
 from ..checkpoint import load_state, save_checkpoint, build_model, _atomic_write, _check_modality, WEIGHTS_DIR, checkpoint_meta
 from ..losses import DetectionLoss
 from ..metrics import compute_eer, binary_metrics
@@ -34,8 +34,7 @@ from .engine import _write_metrics_csv, cleanup_distributed, fit, predict_logits
 # %% auto #0
 __all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'split_dataset', 'make_datasets',
            'operating_point', 'model_card', 'card_dataset_id', 'card_front_matter', 'with_front_matter',
-           'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'fit_closed_form', 'train_modality',
-           'train_parser', 'main']
+           'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'fit_closed_form', 'train_modality']
 
 # %% ../../nbs/10_train.recipe.ipynb #f4f9c442
 class RealNegatives(Dataset):
@@ -327,48 +326,3 @@ def train_modality(modality: str, # 'audio' or 'image'
         res['bundled'] = bundle_checkpoint(ck, modality)
         print(f'bundled as {res["bundled"]} (+ {res["bundled"].with_suffix(".md").name})', flush=True)
     return res
-
-# %% ../../nbs/10_train.recipe.ipynb #8df98d3b
-def train_parser() -> argparse.ArgumentParser:
-    "Argument parser of `deepfake-train` (`python -m deepfake_nb.train.recipe`)."
-    ap = argparse.ArgumentParser(prog='deepfake-train', formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 description='Train, calibrate and save the voice or the face deepfake detector (runs under torchrun for DDP).',
-                                 epilog='example:\n  deepfake-train --modality audio --config configs/audio_stats.yaml --out runs/audio_stats')
-    ap.add_argument('--modality', required=True, choices=['audio', 'image'], help='the detector to train')
-    ap.add_argument('--config', help='YAML config (keys you leave out keep the packaged defaults)')
-    ap.add_argument('--data', help='data root (overrides data.root)')
-    ap.add_argument('--out', help='run folder (default <train.out_dir>/<modality>)')
-    ap.add_argument('--epochs', type=int, help='maximum epochs (overrides train.epochs)')
-    ap.add_argument('--seed', type=int, help='random seed (overrides seed); members of an ensemble differ only in it')
-    ap.add_argument('--max-minutes', type=float, help='time budget in minutes (overrides train.max_minutes)')
-    ap.add_argument('--no-resume', action='store_true', help='start afresh even if <out>/last.pt exists')
-    ap.add_argument('--bundle', action='store_true', help='also write deepfake_nb/weights/<modality>.safetensors and its model card')
-    return ap
-
-def main(argv: list[str] | None = None # arguments (default: sys.argv[1:])
-        ) -> int:
-    "`deepfake-train`: train, calibrate and save one modality's detector; returns the exit code (the one error path of `config.run_cli`)."
-    return run_cli('deepfake-train', _train_cli, argv)
-
-def _train_cli(argv: list[str]) -> int:
-    "Parse, load and validate the config, train; bad config / data become one line and exit 2."
-    a = train_parser().parse_args(argv)
-    modality, over = a.modality, {}
-    if a.data: over.setdefault('data', {})['root'] = a.data
-    if a.epochs is not None: over.setdefault('train', {})['epochs'] = a.epochs
-    if a.seed is not None: over['seed'] = a.seed
-    if a.max_minutes is not None: over.setdefault('train', {})['max_minutes'] = float(a.max_minutes)
-    if a.no_resume: over.setdefault('train', {})['resume'] = False
-    try:
-        cfg = load_config(a.config, over)
-        out = Path(a.out) if a.out else Path(cfg.train.out_dir)/modality
-        command = 'deepfake-train ' + ' '.join(shlex.quote(x) for x in (sys.argv[1:] if argv is None else argv))
-        train_modality(modality, cfg, out, bundle=a.bundle, command=command)
-    except (ConfigError, BadInputError, ImportError) as e:
-        return report('deepfake-train', e)
-    finally: cleanup_distributed()
-    return 0
-
-# %% ../../nbs/10_train.recipe.ipynb #e17f98f0
-#| eval: false
-if __name__ == '__main__': sys.exit(main())

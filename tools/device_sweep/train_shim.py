@@ -14,5 +14,5 @@ def _shape(rgb, r):
     if key not in LM: raise KeyError(f'no precomputed landmarks for {key}')
     return _Shape(LM[key])
 faces.DlibBackend.shape = property(lambda self: _shape)
-from deepfake_nb.train.recipe import cli_main
-sys.exit(cli_main('image', sys.argv[1:]))
+from deepfake_nb.cli import train_main
+sys.exit(train_main(['--modality', 'image', *sys.argv[1:]]))
