@@ -14,7 +14,7 @@ from . import __version__
 
 # %% auto #0
 __all__ = ['RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config', 'to_attrdict',
-           'read_yaml', 'load_config', 'one_line', 'run_cli', 'report', 'cli_entry']
+           'read_yaml', 'load_config', 'one_line', 'run_cli', 'report']
 
 # %% ../nbs/00_config.ipynb #5833055b
 #| export
@@ -193,7 +193,7 @@ def load_config(path: str | Path | None = None, # a user YAML file; None means d
     return to_attrdict(cfg)
 
 # %% ../nbs/00_config.ipynb #f888620d
-import functools, os, sys, traceback
+import os, sys, traceback
 
 def one_line(e: BaseException, # an exception
              limit: int = 500 # longest message kept
@@ -239,12 +239,3 @@ def report(prog: str, # the command's name
     if os.environ.get('DEEPFAKE_NB_DEBUG', '') not in ('', '0'): traceback.print_exception(e)
     print(f'{prog}: error: {one_line(e)}', file=sys.stderr)
     return code
-
-def cli_entry(prog: str # the command's name, for its error lines
-             ):
-    "Decorator: run a console script's `main(argv)` through `run_cli` (the one error path, `--debug`)."
-    def deco(fn):
-        @functools.wraps(fn)
-        def main(argv: list | None = None): return run_cli(prog, fn, argv)
-        return main
-    return deco
