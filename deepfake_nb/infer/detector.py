@@ -351,19 +351,33 @@ def _score_audio(self: Detector, src, sample_rate=None) -> tuple[float | None, i
     return b.score_windows(w), len(w), b, speech, notes
 
 @patch
+def _one_input(self: Detector, modality: str, # 'audio' or 'image'
+               src: Any, # the input
+               errors: str, # 'raise' or 'result'
+               score # `score(name) -> Result`: the modality's abstention or verdict
+              ) -> Result:
+    "Refuse a list, name the input, and run `score(name)` under the error policy (the frame of `predict_audio` / `predict_image`)."
+    _no_list(src, f'predict_{modality}')
+    name = str(src) if isinstance(src, (str, Path)) else ('<array>' if modality == 'audio' else '<image>')
+    return self._safe(name, modality, lambda: score(name), errors)
+
+@patch
+def _branch_verdict(self: Detector, name: str, modality: str, p: float, b: Branch, notes: list, **fields) -> Result:
+    "The verdict on one branch's calibrated score `p` at that branch's thresholds, with its operating point and notes."
+    return self._verdict(name, modality, p, self._thr(b.thresholds), **{f'{modality}_score': p}, **fields,
+                         operating_point={modality: b.op_summary()}, notes=notes + self._notes(b))
+
+@patch
 def predict_audio(self: Detector, src: str | Path | np.ndarray | torch.Tensor, # an audio file or a waveform
                   sample_rate: int | None = None, # the array's sample rate (required for arrays)
                   errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
                  ) -> Result:
     "Score one audio clip (abstains with 'no speech found' when the voice-activity detector finds none)."
-    _no_list(src, 'predict_audio')
-    name = str(src) if isinstance(src, (str, Path)) else '<array>'
-    def run():
+    def score(name):
         p, n, b, speech, notes = self._score_audio(src, sample_rate)
         if p is None: return Result(name, 'audio', 'abstain', reason='no speech found', speech_seconds=speech, notes=notes)
-        return self._verdict(name, 'audio', p, self._thr(b.thresholds), audio_score=p, n_windows=n, speech_seconds=speech,
-                             operating_point={'audio': b.op_summary()}, notes=notes + self._notes(b))
-    return self._safe(name, 'audio', run, errors)
+        return self._branch_verdict(name, 'audio', p, b, notes, n_windows=n, speech_seconds=speech)
+    return self._one_input('audio', src, errors, score)
 
 @patch
 def _score_image(self: Detector, src) -> tuple[float | None, bool, list, Branch]:
@@ -378,14 +392,11 @@ def predict_image(self: Detector, src: Any, # an image file, a PIL image or an H
                   errors: str = 'raise' # a bad input: 'raise' BadInputError or return an error 'result'
                  ) -> Result:
     "Score one face image (abstains with 'no face found' unless `no_face='center_crop'`)."
-    _no_list(src, 'predict_image')
-    name = str(src) if isinstance(src, (str, Path)) else '<image>'
-    def run():
+    def score(name):
         p, found, notes, b = self._score_image(src)
         if p is None: return Result(name, 'image', 'abstain', reason='no face found', face_found=False)
-        return self._verdict(name, 'image', p, self._thr(b.thresholds), image_score=p, face_found=found,
-                             operating_point={'image': b.op_summary()}, notes=notes + self._notes(b))
-    return self._safe(name, 'image', run, errors)
+        return self._branch_verdict(name, 'image', p, b, notes, face_found=found)
+    return self._one_input('image', src, errors, score)
 
 # %% ../../nbs/12_infer.detector.ipynb #983dec89
 def _word(p: float, thresholds: tuple[float, float]) -> str:

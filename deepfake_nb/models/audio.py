@@ -4,7 +4,7 @@
 
 # %% ../../nbs/04_models.audio.ipynb #8219618b
 from __future__ import annotations
-import math, time, warnings
+import math, warnings
 from typing import Any
 
 import numpy as np
@@ -77,14 +77,6 @@ def _stft(x: torch.Tensor, # waveform [B, T]
         warnings.simplefilter('ignore')
         return torch.stft(x, n_fft, hop, window=window, center=True, pad_mode='reflect', return_complex=False)
 
-def _stft_power(x: torch.Tensor, # waveform [B, T]
-                n_fft: int, # FFT size
-                hop: int, # hop (samples)
-                window: torch.Tensor # analysis window [n_fft]
-               ) -> torch.Tensor:
-    "Power spectrogram `[B, n_fft//2+1, frames]`."
-    return _power(_stft(x, n_fft, hop, window))
-
 def _power(X: torch.Tensor # real/imaginary STFT [..., 2]
           ) -> torch.Tensor:
     "`re² + im²`: two products in PyTorch, one `ReduceSum` in an ONNX export."
@@ -133,7 +125,7 @@ class SpectralFrontEnd(nn.Module):
         return torch.cat(feats, -1).transpose(1, 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.stack([self.bands(_stft_power(x, n, self.hop, getattr(self, f'win{i}')), i) for i, n in enumerate(self.n_ffts)], 1)
+        return torch.stack([self.bands(_power(_stft(x, n, self.hop, getattr(self, f'win{i}'))), i) for i, n in enumerate(self.n_ffts)], 1)
 
 # %% ../../nbs/04_models.audio.ipynb #49355612
 def spec_augment_pp(x: torch.Tensor, # features [B, C, F, T]
@@ -217,7 +209,7 @@ class SSLEncoder(nn.Module):
 
     def _whisper_features(self, x: torch.Tensor) -> torch.Tensor:
         "Whisper-style log-mel `[B, n_mels, 2*max_source_positions]`."
-        p = _stft_power(x, 400, 160, self.win)[..., :-1].transpose(1, 2) @ self.mel
+        p = _power(_stft(x, 400, 160, self.win))[..., :-1].transpose(1, 2) @ self.mel
         lm = torch.log10(p.clamp(min=1e-10))
         lm = torch.maximum(lm, lm.amax((1, 2), keepdim=True) - 8.0)
         lm = ((lm + 4.0) / 4.0).transpose(1, 2)
