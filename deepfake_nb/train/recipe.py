@@ -119,16 +119,24 @@ def _report_bad(ds, what: str) -> None:
         print(f'{what}: skipped {len(bad)} unreadable file(s)', flush=True)
         for _, msg in bad[:5]: print(f'  {msg}', flush=True)
 
+def _extra_items(root: str | Path, # an entry of `cfg.data.extra_roots`
+                 modality: str, # 'audio' or 'image'
+                 split: str # split to read
+                ) -> list:
+    "The items of `split` in an extra data root; a root that has other splits but not this one (train-only synthetic fakes) gives none."
+    items = find_items(root, modality)
+    return [it for it in items if it.split == split] if any(it.split for it in items) else find_items(root, modality, split)
+
 def split_dataset(modality: str, # 'audio' or 'image'
                   cfg, # full config (uses cfg.data, the modality sections and cfg.augment)
                   split: str, # split folder / manifest split to read
                   train: bool = False, # training dataset (random windows, augmentation) or evaluation dataset
                   parts: dict | None = None # `MODALITY_SPECS[modality]['parts'](cfg)`, if already built
                  ) -> Dataset:
-    "The dataset of one split of `cfg.data.root` and of each `cfg.data.extra_roots`; a split without both labels is refused by name."
+    "The dataset of one split of `cfg.data.root` and of each `cfg.data.extra_roots` (which may lack it); a split without both labels is refused by name."
     p = parts or MODALITY_SPECS[_check_modality(modality)]['parts'](cfg)
     roots = [cfg.data.root, *(cfg.data.get('extra_roots') or [])]
-    items = [it for r in roots for it in find_items(r, modality, split)]
+    items = find_items(cfg.data.root, modality, split) + [it for r in roots[1:] for it in _extra_items(r, modality, split)]
     if len({it.label for it in items}) < 2:
         raise BadInputError(' + '.join(map(str, roots)), f'{modality} split {split!r} needs both real and fake items, found {len(items)} item(s) with labels {sorted({it.label for it in items})}')
     ds = p['dataset'](items, cfg, train=train, **({'augment': p['augment']} if train else {}), **p['kwargs'])
