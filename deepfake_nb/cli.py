@@ -6,21 +6,22 @@
 from __future__ import annotations
 import argparse, contextvars, inspect, json, math, os, shlex, shutil, signal, logging, sys, tempfile, typing, warnings
 from pathlib import Path
+import pandas as pd
 import torch
 from fastcore.docments import docments
 from fastcore.script import Param, call_parse
 import deepfake_nb
 from .config import ConfigError, load_config, report, run_cli
 from .data.io import BadInputError
-from .data.datasets import find_items, scan_items
+from .data.datasets import Item, find_items, scan_items
 from .data.loaders import loading_throughput
-from .checkpoint import bundled_checkpoint, checkpoint_meta
+from .checkpoint import bundled_checkpoint, checkpoint_meta, jsonable
 from .fusion import fit_fusion, fusion_path, make_pairs, paired_report, plot_paired_report
 from .train.engine import cleanup_distributed
 from .train.recipe import train_modality
 from .train.ensemble import merge_checkpoints
 from .train.multimodal import _markdown, _scores_for
-from .evaluate import evaluate, _summary as _evaluate_summary
+from .evaluate import evaluate, jpeg_robustness, _summary as _evaluate_summary
 from .export import compare_runtimes, export_checkpoint, format_table
 from .infer.batch import expand_inputs, merge_shards
 from .infer.detector import Detector
@@ -245,6 +246,17 @@ def detect_main(argv: list | None = None # arguments (None: sys.argv[1:], and th
 COMMANDS['detect'] = detect_main
 
 # %% ../nbs/15_cli.ipynb #6ce7d282
+def _jpeg_qualities(jpeg: str | None, # comma-separated JPEG qualities, or None
+                    modality: str # 'audio' or 'image'
+                   ) -> tuple:
+    "The `--jpeg` qualities as integers in 1..100 (refused for audio or anything else)."
+    if not jpeg: return ()
+    if modality != 'image': raise UsageError('--jpeg is for --modality image')
+    try: qs = tuple(int(q) for q in jpeg.split(','))
+    except ValueError: raise UsageError(f'--jpeg: comma-separated integers expected, got {jpeg!r}') from None
+    if not all(1 <= q <= 100 for q in qs): raise UsageError(f'--jpeg: qualities must lie in 1..100, got {jpeg!r}')
+    return qs
+
 @command('deepfake-evaluate', 'deepfake-evaluate --modality audio --data ../shared/data --out runs/eval_audio --limit 200')
 def evaluate_cmd(modality: Param(choices=['audio', 'image'], required=True) = None, # which detector to evaluate
                  data: str | None = None, # seed layout root, modality or split folder, manifest CSV, or ASVspoof / In-the-Wild protocol file (default: data.root of the checkpoint config)
@@ -257,12 +269,14 @@ def evaluate_cmd(modality: Param(choices=['audio', 'image'], required=True) = No
                  limit: int = 0, # score only N items spread evenly over the data (0 = all; quick checks)
                  audio_dir: str | None = None, # where a protocol file's audio files live (default: next to it)
                  asv_scores: str | None = None, # ASVspoof ASV score file (lines ending in "<target|nontarget|spoof> <score>"): adds the min t-DCF with the ASVspoof 2019 cost model as min_tdcf_asv
+                 jpeg: str | None = None, # image only: also score the same files re-encoded at these JPEG qualities (comma-separated, e.g. 95,75,50) and write jpeg.json
                  threads: int = 0, # torch CPU threads (0 = torch default)
                  no_progress: bool = False # hide the progress bar
                 ) -> int:
     "Score a data set with a deepfake_nb checkpoint and write scores.csv (per file), metrics.json and plots (roc, det, hist, reliability, confusion) to --out."
     check_threshold(threshold)
     if batch_size < 1 or limit < 0 or threads < 0: raise UsageError('--batch-size must be >= 1, --limit and --threads >= 0')
+    qualities = _jpeg_qualities(jpeg, modality)
     if threads: torch.set_num_threads(threads)
     try:
         m = evaluate(modality, data, out, checkpoint, None if split == 'all' else split, threshold,
@@ -270,6 +284,12 @@ def evaluate_cmd(modality: Param(choices=['audio', 'image'], required=True) = No
     except (BadInputError, FileNotFoundError, ValueError, ImportError, RuntimeError) as e:
         return report('deepfake-evaluate', e)
     print(_evaluate_summary(m)); print(f'wrote {Path(out)/"scores.csv"}, {Path(out)/"metrics.json"} and {len(m["plots"])} plots')
+    if qualities:
+        df = pd.read_csv(Path(out)/'scores.csv', keep_default_na=False)
+        df = df[df['error'] == '']
+        items = [Item(r.path, int(r.label == 'fake'), r.split, r.source, r.system) for r in df.itertuples()]
+        rows = jpeg_robustness(checkpoint, items, qualities=(0, *qualities), batch_size=batch_size)
+        (Path(out)/'jpeg.json').write_text(json.dumps(jsonable(rows), indent=1)); print(f'wrote {Path(out)/"jpeg.json"}')
     return 0
 
 # %% ../nbs/15_cli.ipynb #60f65e54

@@ -208,18 +208,18 @@ def save_plots(df: pd.DataFrame, # a `score_files` table
     return written
 
 # %% ../nbs/11_evaluate.ipynb #0a4bd78a
-def jpeg_robustness(checkpoint: str | Path, # image checkpoint (.safetensors)
-                    data: str | Path, # data root / image folder / manifest understood by `data.find_items`
+def jpeg_robustness(checkpoint: str | Path | None, # image checkpoint (.safetensors; None: the bundled weights)
+                    data: str | Path | list, # data root / image folder / manifest understood by `data.find_items`, or a list of `Item`s
                     split: str | None = 'test', # split to score
                     qualities: tuple = (0, 95, 75, 50), # JPEG qualities; 0 = the files as they are
                     limit: int = 0, # score only this many items spread over the split (0 = all)
                     batch_size: int = 64 # crops per forward pass
                    ) -> list[dict]:
     "Accuracy and EER of a checkpoint on a split re-compressed at each JPEG quality, overall and per source; prints a table."
-    model, meta = load_checkpoint(checkpoint, modality='image')
+    model, meta = load_checkpoint(checkpoint or bundled_checkpoint('image'), modality='image')
     cfg = load_config(overrides=meta['config'])
     cal, thr = calibrator_from_dict(meta.get('calibration')), float((meta.get('operating_point') or {}).get('threshold', 0.5))
-    items = find_items(data, 'image', split)
+    items = list(data) if isinstance(data, (list, tuple)) else find_items(data, 'image', split)
     if limit: items = [items[i] for i in np.linspace(0, len(items) - 1, min(limit, len(items))).round().astype(int)]
     fc, y = FaceCropper(cfg), np.array([it.label for it in items])
     src = np.array([it.source or '?' for it in items])
