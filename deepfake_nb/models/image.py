@@ -222,10 +222,11 @@ class ImageStatsDetector(StatsClassifier):
     def __init__(self, size: int = 112, # crop height = width (pixels)
                  C: float = 1.0, # inverse regularisation strength of the classifier
                  kernel: str = 'linear', # 'linear' (logistic regression) or 'rbf' (SVM)
-                 detail: bool = False # also the Cb/Cr radial spectra, the residuals' inter-plane correlations and half-resolution residual statistics
+                 detail: bool = False, # also the Cb/Cr radial spectra, the residuals' inter-plane correlations and half-resolution residual statistics
+                 views: int = 1 # passes over the training crops when fitting (each pass draws new augmentations)
                 ):
         n_rings = size // 2
-        super().__init__(n_rings + 15 + (2 * n_rings + 12 if detail else 0), C, passes=1, kernel=kernel)
+        super().__init__(n_rings + 15 + (2 * n_rings + 12 if detail else 0), C, passes=views, kernel=kernel)
         self.detail = detail
         cr, ci = dft_matrices(size)
         self.register_buffer('cr', cr, persistent=False); self.register_buffer('ci', ci, persistent=False)
@@ -240,9 +241,10 @@ class ImageStatsDetector(StatsClassifier):
     @classmethod
     def from_config(cls, cfg: Any # full config AttrDict
                    ) -> 'ImageStatsDetector':
-        "Build from `image.image_size` and `image_model.stats_c`, `stats_kernel` and `stats_detail`."
+        "Build from `image.image_size` and `image_model.stats_c`, `stats_kernel`, `stats_detail` and `stats_views`."
         m = cfg.image_model
-        return cls(size=int(cfg.image.image_size), C=float(m['stats_c']), kernel=m['stats_kernel'], detail=bool(m['stats_detail']))
+        return cls(size=int(cfg.image.image_size), C=float(m['stats_c']), kernel=m['stats_kernel'], detail=bool(m['stats_detail']),
+                   views=int(m['stats_views']))
 
     def ring_spectrum(self, plane: torch.Tensor # [B, size, size] one colour plane
                      ) -> torch.Tensor:
