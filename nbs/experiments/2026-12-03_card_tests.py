@@ -1,0 +1,38 @@
+"Append the test-figures section (per source, shipped three-outcome rule) to deepfake_nb/weights/image.md and add the test results to its front matter."
+import json, re
+from pathlib import Path
+from deepfake_nb.checkpoint import checkpoint_meta, bundled_checkpoint
+from deepfake_nb.train.recipe import card_front_matter, with_front_matter
+pct = lambda v: '—' if v is None else f'{100*v:.1f} %'
+rows, extra = [], []
+for split, d, name in (('wide test', '/tmp/ev/wide_test', 'deepfake_nb-wide'), ('dev test', '/tmp/ev/dev_test', 'deepfake_nb-dev')):
+    m = json.load(open(f'{d}/metrics.json')); v = m['verdicts']
+    def cells(vs):
+        r, f = vs.get('real'), vs.get('fake')
+        rc = f"{r['n']} / {pct(r['called_fake'])} / {pct(r['called_uncertain'])}" if r else '—'
+        fc = f"{f['n']} / {pct(f['called_fake'])} / {pct(f['called_real'])} / {pct(f['called_uncertain'])}" if f else '—'
+        return rc, fc
+    rows.append(f"| {split} | **all** | {m['auc']:.3f} | {pct(m['eer'])} | " + ' | '.join(cells(v)) + ' |')
+    for s, vs in m['verdicts_per_source'].items():
+        e = m['per_source'][s].get('eer')
+        rows.append(f"| {split} | {s} |  | {'' if e is None else pct(e)} | " + ' | '.join(cells(vs)) + ' |')
+    extra.append({'dataset': name, 'split': 'test', 'metrics': {'auc': round(m['auc'], 4), 'eer': round(m['eer'], 4),
+                  'miss_rate': round(v['fake']['called_real'], 4), 'false_alarm_rate': round(v['real']['called_fake'], 4),
+                  'uncertain_rate': round((v['real']['called_uncertain'] * v['real']['n'] + v['fake']['called_uncertain'] * v['fake']['n']) / (v['real']['n'] + v['fake']['n']), 4)}})
+p = Path('deepfake_nb/weights/image.md'); text = p.read_text()
+meta = checkpoint_meta(bundled_checkpoint('image'), 'image')
+body = meta['card']
+body = body.rstrip('\n') + """
+
+The ViT member's "val EER alone" above is on the pooled dev + wide val split it was selected on (its config trains on dev + wide train), the statistics member's on dev val.
+
+## Test figures (`deepfake-evaluate`, 2026-12-03; written into this file only, not into the checkpoint)
+
+Commands: `deepfake-evaluate --modality image --data ../shared/data/wide --out DIR --threads 1` (wide test: sources and generators that no training split has) and `--data ../shared/data` (dev test). Rates of the shipped three-outcome rule per source.
+
+| split | source | AUC | EER | reals: n / called fake / uncertain | fakes: n / caught / called real / uncertain |
+|---|---|---|---|---|---|
+""" + '\n'.join(rows) + '\n'
+meta = checkpoint_meta(bundled_checkpoint('image'), 'image')
+p.write_text(with_front_matter(body, card_front_matter('image', meta, extra_results=extra)))
+print('\n'.join(rows[:3]))
