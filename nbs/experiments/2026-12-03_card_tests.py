@@ -1,8 +1,11 @@
-"Append the test-figures section (per source, shipped three-outcome rule) to deepfake_nb/weights/image.md and add the test results to its front matter."
-import json, re
+"Append the test-figures section (per source, shipped three-outcome rule) to deepfake_nb/weights/<modality>.md and add the test results to its front matter: python 2026-12-03_card_tests.py image|audio"
+import json, re, sys
 from pathlib import Path
 from deepfake_nb.checkpoint import checkpoint_meta, bundled_checkpoint
 from deepfake_nb.train.recipe import card_front_matter, with_front_matter
+mod = sys.argv[1] if len(sys.argv) > 1 else 'image'
+date = sys.argv[2] if len(sys.argv) > 2 else '2026-12-03'
+member = {'image': 'ViT', 'audio': 'Whisper'}[mod]
 pct = lambda v: '—' if v is None else f'{100*v:.1f} %'
 rows, extra = [], []
 for split, d, name in (('wide test', '/tmp/ev/wide_test', 'deepfake_nb-wide'), ('dev test', '/tmp/ev/dev_test', 'deepfake_nb-dev')):
@@ -19,20 +22,20 @@ for split, d, name in (('wide test', '/tmp/ev/wide_test', 'deepfake_nb-wide'), (
     extra.append({'dataset': name, 'split': 'test', 'metrics': {'auc': round(m['auc'], 4), 'eer': round(m['eer'], 4),
                   'miss_rate': round(v['fake']['called_real'], 4), 'false_alarm_rate': round(v['real']['called_fake'], 4),
                   'uncertain_rate': round((v['real']['called_uncertain'] * v['real']['n'] + v['fake']['called_uncertain'] * v['fake']['n']) / (v['real']['n'] + v['fake']['n']), 4)}})
-p = Path('deepfake_nb/weights/image.md'); text = p.read_text()
-meta = checkpoint_meta(bundled_checkpoint('image'), 'image')
+p = Path(f'deepfake_nb/weights/{mod}.md'); text = p.read_text()
+meta = checkpoint_meta(bundled_checkpoint(mod), mod)
 body = meta['card']
-body = body.rstrip('\n') + """
+body = body.rstrip('\n') + f"""
 
-The ViT member's "val EER alone" above is on the pooled dev + wide val split it was selected on (its config trains on dev + wide train), the statistics member's on dev val.
+The {member} member's "val EER alone" above is on the pooled dev + wide val split it was selected on (its config trains on dev + wide train), the statistics member's on dev val.
 
-## Test figures (`deepfake-evaluate`, 2026-12-03; written into this file only, not into the checkpoint)
+## Test figures (`deepfake-evaluate`, {date}; written into this file only, not into the checkpoint)
 
-Commands: `deepfake-evaluate --modality image --data ../shared/data/wide --out DIR --threads 1` (wide test: sources and generators that no training split has) and `--data ../shared/data` (dev test). Rates of the shipped three-outcome rule per source.
+Commands: `deepfake-evaluate --modality {mod} --data ../shared/data/wide --out DIR --threads 1` (wide test: sources and generators that no training split has) and `--data ../shared/data` (dev test). Rates of the shipped three-outcome rule per source.
 
 | split | source | AUC | EER | reals: n / called fake / uncertain | fakes: n / caught / called real / uncertain |
 |---|---|---|---|---|---|
 """ + '\n'.join(rows) + '\n'
-meta = checkpoint_meta(bundled_checkpoint('image'), 'image')
-p.write_text(with_front_matter(body, card_front_matter('image', meta, extra_results=extra)))
+meta = checkpoint_meta(bundled_checkpoint(mod), mod)
+p.write_text(with_front_matter(body, card_front_matter(mod, meta, extra_results=extra)))
 print('\n'.join(rows[:3]))
