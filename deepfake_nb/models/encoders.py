@@ -150,20 +150,23 @@ class WhisperEncoder(nn.Module):
             wave = F.pad(wave, (0, n - wave.shape[-1])) if wave.shape[-1] < n else wave[..., :n]
         return log_mel_spectrogram(wave, self.window, self.mel_fb)
 
-    def forward(self, wave: torch.Tensor # waveform [B, T] in [-1, 1], 16 kHz
+    def forward(self, wave: torch.Tensor, # waveform [B, T] in [-1, 1], 16 kHz
+                upto: int | None = None # run only the first `upto` blocks (None: all)
                ) -> torch.Tensor:
         "Hidden states `[L+1, B, frames/2, d]`: the input embedding, each block's output (the last after the final layer norm)."
-        return self.encode(self.log_mel(wave))
+        return self.encode(self.log_mel(wave), upto)
 
-    def encode(self, mel: torch.Tensor # log-mel [B, n_mels, frames], frames <= 2 * n_ctx
+    def encode(self, mel: torch.Tensor, # log-mel [B, n_mels, frames], frames <= 2 * n_ctx
+               upto: int | None = None # run only the first `upto` blocks (None: all); states `[upto+1, ...]`, the same values as the full run
               ) -> torch.Tensor:
-        "Hidden states `[L+1, B, frames/2, d]` of a log-mel input."
+        "Hidden states `[L+1, B, frames/2, d]` of a log-mel input (`[upto+1, ...]` when stopping early)."
         x = F.gelu(self.conv1(mel)); x = F.gelu(self.conv2(x)).transpose(1, 2)
         if x.shape[1] > self.n_ctx: raise ValueError(f'at most {2 * self.n_ctx} mel frames ({self.n_ctx * 2 // 100} s), got {mel.shape[-1]}')
         x = x + self.positions[:x.shape[1]]
+        n = len(self.blocks) if upto is None else min(int(upto), len(self.blocks))
         hs = [x]
-        for b in self.blocks: x = b(x); hs.append(x)
-        hs[-1] = self.ln_post(x)
+        for b in self.blocks[:n]: x = b(x); hs.append(x)
+        if n == len(self.blocks): hs[-1] = self.ln_post(x)   # the final layer norm belongs to the last block's output only
         return torch.stack(hs)
 
 def _half_state(module, state, prefix, local_metadata):
@@ -314,8 +317,8 @@ class EncoderStatsDetector(StatsClassifier):
         wave = wave.reshape(-1, wave.shape[-1])
         wave = wave - wave.mean(-1, keepdim=True)
         wave = wave * (self.target / (wave.pow(2).mean(-1, keepdim=True).sqrt() + 1e-8))
-        with torch.no_grad(): hs = self.encoder(wave)
-        return pooled_states(hs[self.layers])
+        with torch.no_grad(): hs = self.encoder(wave, upto=max(self.layers)) if isinstance(self.encoder, WhisperEncoder) else self.encoder(wave)
+        return pooled_states(hs[self.layers])   # Whisper stops after the last block it needs
 
 # %% ../../nbs/04_models.encoders.ipynb #482dc68a
 register_model('audio.whisper', 'audio')(EncoderStatsDetector);
