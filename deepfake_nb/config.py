@@ -93,7 +93,7 @@ RULES: dict[str, tuple] = {
     'seed': _int(0, 2**32 - 1), 'device': ((lambda v: isinstance(v, str) and re.fullmatch(r'auto|cpu|cuda(:\d+)?|mps', v) is not None), 'auto | cpu | cuda | cuda:N'),
     'data.root': _NAME, 'data.extra_roots': ((lambda v: isinstance(v, list) and all(_NAME[0](x) for x in v)), 'a list of non-empty paths'),
     'data.train_split': _NAME, 'data.val_split': _NAME, 'data.test_split': _NAME, 'data.num_workers': _int(0, 256),
-    'data.group_by': _one_of('speaker_corpus', 'source'), 'data.max_image_pixels': _int(1, 10**9), 'data.max_audio_seconds': _real(0, 24*3600, lo_open=True),
+    'data.group_by': _one_of('speaker_corpus', 'source'), 'data.balance_power': _real(0, 1), 'data.max_image_pixels': _int(1, 10**9), 'data.max_audio_seconds': _real(0, 24*3600, lo_open=True),
     'audio.sample_rate': _int(1000, 192000), 'audio.clip_seconds': _real(0, 600, lo_open=True), 'audio.eval_windows': _int(1, 1000),
     'audio.min_seconds': _real(0, 600), 'audio.trim_db': _POS,
     'audio_model.sinc_filters': _int(0, 1024), 'audio_model.sinc_kernel': _int(1, 4097), 'audio_model.sinc_stride': _int(1, 4096),

@@ -37,14 +37,16 @@ def sampling_group(item: Item, # a labelled item
     raise ValueError(f"data.group_by must be speaker_corpus or source, got {key!r}")
 
 def balanced_weights(labels: Sequence[int], # 0/1 labels
-                     groups: Sequence[str] | None = None # optional group per sample; each group gets equal weight within its class
+                     groups: Sequence[str] | None = None, # optional group per sample; groups share their class's weight
+                     power: float = 1.0 # a group of n samples gets class share proportional to n**(1 - power): 1 = equal groups, 0 = plain class balance
                     ) -> torch.Tensor:
-    "Per-sample weights giving each class (and, with `groups`, each group inside a class) the same total weight."
+    "Per-sample weights giving each class the same total weight, shared among its groups by size**(1 - power)."
     labels = np.asarray(labels)
     keys = labels.astype(str) if groups is None else np.char.add(labels.astype(str) + '|', np.asarray(groups, dtype=str))
-    _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    per_class = np.array([len(np.unique(keys[labels == c])) for c in (0, 1)], dtype=np.float64)
-    return torch.as_tensor(1.0 / (counts[inv] * per_class[labels]), dtype=torch.double)
+    uniq, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    ucls = np.array([int(k.split('|')[0]) for k in uniq])
+    norm = np.array([(counts[ucls == c] ** (1.0 - power)).sum() for c in (0, 1)], dtype=np.float64)
+    return torch.as_tensor(counts[inv] ** -float(power) / norm[labels], dtype=torch.double)
 
 def make_loader(ds: torch.utils.data.Dataset, # an AudioDataset / ImageDataset (needs `.labels` for balancing)
                 cfg: Any, # the project config
@@ -60,7 +62,7 @@ def make_loader(ds: torch.utils.data.Dataset, # an AudioDataset / ImageDataset (
     if train and cfg.data.balanced_sampler and len(np.unique(ds.labels)) == 2:
         key = cfg.data.get('group_by', 'speaker_corpus')
         groups = [sampling_group(it, key) for it in ds.items] if cfg.data.get('balance_groups') else None
-        sampler = torch.utils.data.WeightedRandomSampler(balanced_weights(ds.labels, groups), len(ds), replacement=True, generator=g)
+        sampler = torch.utils.data.WeightedRandomSampler(balanced_weights(ds.labels, groups, float(cfg.data.get('balance_power', 1.0))), len(ds), replacement=True, generator=g)
     else: shuffle = train
     return torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=shuffle, sampler=sampler, num_workers=nw,
                                        worker_init_fn=seed_worker, generator=g, drop_last=train and len(ds) > bs,
