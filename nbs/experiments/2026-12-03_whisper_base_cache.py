@@ -3,7 +3,8 @@
 # cache of nbs/experiments/audio.ipynb (configs/audio_whisper.yaml: 2 s windows, trim, RMS normalisation; per clip up to 3
 # clean evaluation windows, and for training clips 3 random windows with the bundle's default augmentation of both classes).
 # Per window: each hidden state's mean and std over the window (tiny.en: 5 x 2 x 384; base: 7 x 2 x 512), float16.
-# Run from the repository root:  PYTHONPATH=. python nbs/experiments/2026-12-03_whisper_base_cache.py {dev|wide}
+# Run from the repository root:  PYTHONPATH=. python nbs/experiments/2026-12-03_whisper_base_cache.py {dev|wide} [PASSES [ENCODERS [OUT]]]
+# (defaults 3, tiny,base, /tmp/whisper_base; the second pass of 2026-12-03 used 9 base /tmp/whisper_base9: 9 augmented windows per training clip)
 import sys, time
 from pathlib import Path
 import numpy as np, torch
@@ -14,9 +15,12 @@ from deepfake_nb.augment.audio import AudioAugment
 from deepfake_nb.train.recipe import _Reseeded
 from deepfake_nb.models.encoders import build_encoder, EncoderStatsDetector
 
-OUT = Path('/tmp/whisper_base'); OUT.mkdir(exist_ok=True)
+PASSES = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+ENCS = sys.argv[3].split(',') if len(sys.argv) > 3 else ['tiny', 'base']
+OUT = Path(sys.argv[4] if len(sys.argv) > 4 else '/tmp/whisper_base'); OUT.mkdir(exist_ok=True)
 cfg = load_config('configs/audio_whisper.yaml')
-dets = {'tiny': EncoderStatsDetector(build_encoder(None)), 'base': EncoderStatsDetector(build_encoder('pypi:whisper-base'))}
+SRC = {'tiny': None, 'base': 'pypi:whisper-base'}
+dets = {k: EncoderStatsDetector(build_encoder(SRC[k])) for k in ENCS}
 dims = {k: d.encoder.n_states * 2 * d.encoder.ln_post.weight.shape[0] for k, d in dets.items()}
 def feats(x):
     with torch.no_grad(): return {k: d.statistics(x).numpy().astype(np.float16) for k, d in dets.items()}
@@ -37,8 +41,8 @@ for split in ['val', 'train']:
     print(name, split, 'clean', f'{time.time()-t0:.0f}s', flush=True)
     if split == 'train':
         tr = AudioDataset(items, cfg, train=True, augment=_Reseeded(AudioAugment(cfg)))
-        A = {k: np.zeros((3, n, dims[k]), np.float16) for k in dets}
-        for p in range(3):
+        A = {k: np.zeros((PASSES, n, dims[k]), np.float16) for k in dets}
+        for p in range(PASSES):
             for i in range(n):
                 x, _ = tr[i]
                 for k, v in feats(x.reshape(1, -1)).items(): A[k][p, i] = v[0]
