@@ -1,5 +1,5 @@
 # Lab 2026-12-03 (issue 17): distillmos features (XLS-R-distilled speech quality model) with and without Whisper base, on the
-# cache of 2026-12-03_distillmos_cache.py (/tmp/dmos: same windows for both; ONE augmented window per training clip).
+# cache of `2026-12-03_whisper_base_cache.py {dev|wide} 1 base,dmos /tmp/dmos` (same windows for both; ONE augmented window per training clip).
 # Members as in 2026-12-03_whisper_base_lab.py: standardisation + L2 logistic regression on the chosen columns, fitted on the
 # augmented training windows of both sets (or augmented + clean), a clip's logit = mean over its clean windows.
 # Selection by wide val, dev val and leave-one-source-out CV over the 24 training sources; no test split is read.
@@ -8,9 +8,8 @@ import sys, importlib.util
 import numpy as np
 spec = importlib.util.spec_from_file_location('wb', 'nbs/experiments/2026-12-03_whisper_base_lab.py')
 wb = importlib.util.module_from_spec(spec); spec.loader.exec_module(wb)
-C_DIR = '/tmp/dmos'
+wb.C_DIR = '/tmp/dmos'
 W = {'base': 512, 'dmos': 200}
-def load(name, split): return dict(np.load(f'{C_DIR}/{name}_{split}.npz'))
 
 class System(wb.System):
     "A member on columns of one or both caches: parts = [(enc, states)], 'mos' as a state of dmos = its MOS output."
@@ -45,18 +44,4 @@ SYSTEMS = {
     'base_12+dmos_all_cat_c003': System(B12 + DM(*range(8)), C=0.003), 'base_12+dmos_567_cat': System(B12 + DM(5, 6, 7)),
 }
 
-if __name__ == '__main__':
-    args = sys.argv[1:]; do_loso = '--loso' in args; names = [a for a in args if a != '--loso'] or list(SYSTEMS)
-    tr = {n: load(n, 'train') for n in ('dev', 'wide')}; va = {n: load(n, 'val') for n in ('dev', 'wide')}
-    print('| system | wide val EER / AUC | dev val EER / AUC |' + (' LOSO EER / AUC | LOSO mean source acc |' if do_loso else ''))
-    print('|---|---|---|' + ('---|---|' if do_loso else ''))
-    for n in names:
-        if '+' in n and n not in SYSTEMS:   # mean of members' logits, each divided by its std over the val clips (label-free)
-            z = [np.load(f'{C_DIR}/logits_{m}.npz') for m in n.split('+')]
-            sd = [np.nanstd(np.concatenate([q['dev'], q['wide']])) for q in z]
-            lv = {k: sum(q[k] / s for q, s in zip(z, sd)) for k in ('dev', 'wide')}
-            lo = sum(q['loso'] / s for q, s in zip(z, sd)) if do_loso and all('loso' in q for q in z) else None
-        else:
-            s = SYSTEMS[n]; lv = s.val_logits(tr, va); lo = s.loso_logits(tr) if do_loso else None
-            np.savez(f'{C_DIR}/logits_{n}.npz', **lv, **({'loso': lo} if lo is not None else {}))
-        wb.summary(n, tr, va, lv, lo)
+if __name__ == '__main__': wb.main(SYSTEMS, sys.argv[1:], standardise=True)

@@ -3,8 +3,12 @@
 # cache of nbs/experiments/audio.ipynb (configs/audio_whisper.yaml: 2 s windows, trim, RMS normalisation; per clip up to 3
 # clean evaluation windows, and for training clips 3 random windows with the bundle's default augmentation of both classes).
 # Per window: each hidden state's mean and std over the window (tiny.en: 5 x 2 x 384; base: 7 x 2 x 512), float16.
+# With `dmos` among the encoders (second pass of 2026-12-03; `pip install --no-deps distillmos==0.9.1 xls-r-sqa==0.1.0`):
+# distillmos (speech quality model distilled from XLS-R, MIT, weights in the wheel), per window the mean and std of its
+# projection and 7 transformer layers (8 x 2 x 200) plus its MOS; its sinusoidal positions are sliced to the window (the
+# package pads to 7.68 s).
 # Run from the repository root:  PYTHONPATH=. python nbs/experiments/2026-12-03_whisper_base_cache.py {dev|wide} [PASSES [ENCODERS [OUT]]]
-# (defaults 3, tiny,base, /tmp/whisper_base; the second pass of 2026-12-03 used 9 base /tmp/whisper_base9: 9 augmented windows per training clip)
+# (defaults 3 tiny,base /tmp/whisper_base; the later passes of 2026-12-03 used `1 base,dmos /tmp/dmos` and `9 base /tmp/whisper_base9`)
 import sys, time
 from pathlib import Path
 import numpy as np, torch
@@ -19,11 +23,31 @@ PASSES = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 ENCS = sys.argv[3].split(',') if len(sys.argv) > 3 else ['tiny', 'base']
 OUT = Path(sys.argv[4] if len(sys.argv) > 4 else '/tmp/whisper_base'); OUT.mkdir(exist_ok=True)
 cfg = load_config('configs/audio_whisper.yaml')
-SRC = {'tiny': None, 'base': 'pypi:whisper-base'}
-dets = {k: EncoderStatsDetector(build_encoder(SRC[k])) for k in ENCS}
-dims = {k: d.encoder.n_states * 2 * d.encoder.ln_post.weight.shape[0] for k, d in dets.items()}
+
+def whisper(source):
+    "Feature width and function of a Whisper encoder's pooled state statistics."
+    d = EncoderStatsDetector(build_encoder(source))
+    return d.encoder.n_states * 2 * d.encoder.ln_post.weight.shape[0], d.statistics
+
+def distillmos_features():
+    "Feature width and function of distillmos's per-layer mean/std over each window [W, T], and its MOS."
+    import distillmos
+    from xls_r_sqa.transformer_wrapper import PositionalEncoding
+    PositionalEncoding.forward = lambda self, x: x + self.pe[:, :x.shape[1]]
+    dm = distillmos.ConvTransformerSQAModel().eval(); grab = []
+    tr = dm.transformer_pool_attn.transformer
+    for mod in [tr.linear_proj, *tr.transformer_encoder.layers]: mod.register_forward_hook(lambda m, i, o: grab.append(o))
+    def fn(x):
+        grab.clear(); x = x / (x.abs().amax(1, keepdim=True) + 1e-8)
+        mos = dm.transformer_pool_attn(dm.cnn(x).permute(0, 2, 1)).reshape(-1, 1)
+        return torch.cat([torch.cat([h.mean(1), h.std(1)], 1) for h in grab] + [mos], 1)
+    return 8 * 2 * 200 + 1, fn
+
+MAKE = {'tiny': lambda: whisper(None), 'base': lambda: whisper('pypi:whisper-base'), 'dmos': distillmos_features}
+FEATS = {k: MAKE[k]() for k in ENCS}
+dims = {k: w for k, (w, _) in FEATS.items()}
 def feats(x):
-    with torch.no_grad(): return {k: d.statistics(x).numpy().astype(np.float16) for k, d in dets.items()}
+    with torch.no_grad(): return {k: f(x).numpy().astype(np.float16) for k, (_, f) in FEATS.items()}
 name = sys.argv[1]; root = {'dev': '../shared/data', 'wide': '../shared/data/wide'}[name]
 for split in ['val', 'train']:
     out = OUT/f'{name}_{split}.npz'
@@ -31,7 +55,7 @@ for split in ['val', 'train']:
     t0 = time.time(); torch.manual_seed(0)
     items = find_items(root, 'audio', split)
     ds = AudioDataset(items, cfg, train=False); n = len(ds)
-    res = {f'clean_{k}': np.full((n, 3, dims[k]), np.nan, np.float16) for k in dets}
+    res = {f'clean_{k}': np.full((n, 3, dims[k]), np.nan, np.float16) for k in dims}
     nwin = np.zeros(n, int)
     for i in range(n):
         x, _ = ds[i]; x = x[~torch.isnan(x[:, 0])]; nwin[i] = len(x)
@@ -41,7 +65,7 @@ for split in ['val', 'train']:
     print(name, split, 'clean', f'{time.time()-t0:.0f}s', flush=True)
     if split == 'train':
         tr = AudioDataset(items, cfg, train=True, augment=_Reseeded(AudioAugment(cfg)))
-        A = {k: np.zeros((PASSES, n, dims[k]), np.float16) for k in dets}
+        A = {k: np.zeros((PASSES, n, dims[k]), np.float16) for k in dims}
         for p in range(PASSES):
             for i in range(n):
                 x, _ = tr[i]

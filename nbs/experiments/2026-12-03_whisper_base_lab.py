@@ -77,17 +77,21 @@ def summary(name, tr, va, lv, lo=None):
         row += f' {le:.3f} / {la:.3f} | {acc:.2f} |'
     print(row, flush=True)
 
-if __name__ == '__main__':
-    args = sys.argv[1:]; do_loso = '--loso' in args; names = [a for a in args if a != '--loso'] or list(SYSTEMS)
+def main(systems: dict, args: list, standardise: bool = False) -> None:
+    "One table row per system named in args (`--loso` adds LOSO; `A+B` = mean of saved members' logits, each divided by its std over the val clips with `standardise`)."
+    do_loso = '--loso' in args; names = [a for a in args if a != '--loso'] or list(systems)
     tr = {n: load(n, 'train') for n in ('dev', 'wide')}; va = {n: load(n, 'val') for n in ('dev', 'wide')}
     print('| system | wide val EER / AUC | dev val EER / AUC |' + (' LOSO EER / AUC | LOSO mean source acc |' if do_loso else ''))
     print('|---|---|---|' + ('---|---|' if do_loso else ''))
     for n in names:
-        if '+' in n:   # mean of members' logits, from their saved logits
+        if '+' in n and n not in systems:   # mean of members' logits, from their saved logits
             z = [np.load(f'{C_DIR}/logits_{m}.npz') for m in n.split('+')]
-            lv = {k: np.mean([a[k] for a in z], 0) for k in ('dev', 'wide')}
-            lo = np.mean([a['loso'] for a in z], 0) if do_loso else None
+            sd = [np.nanstd(np.concatenate([a['dev'], a['wide']])) if standardise else 1.0 for a in z]
+            lv = {k: np.mean([a[k] / s for a, s in zip(z, sd)], 0) for k in ('dev', 'wide')}
+            lo = np.mean([a['loso'] / s for a, s in zip(z, sd)], 0) if do_loso else None
         else:
-            s = SYSTEMS[n]; lv = s.val_logits(tr, va); lo = s.loso_logits(tr) if do_loso else None
+            s = systems[n]; lv = s.val_logits(tr, va); lo = s.loso_logits(tr) if do_loso else None
             np.savez(f'{C_DIR}/logits_{n}.npz', **lv, **({'loso': lo} if lo is not None else {}))
         summary(n, tr, va, lv, lo)
+
+if __name__ == '__main__': main(SYSTEMS, sys.argv[1:])

@@ -17,10 +17,5 @@ class System(wb.System):
         d = dict(d); d['aug_base'] = d['aug_base'][:self.k]; return super().rows(d)
 
 if __name__ == '__main__':
-    args = sys.argv[1:]; do_loso = '--loso' in args; names = [a for a in args if a != '--loso']
-    tr = {n: wb.load(n, 'train') for n in ('dev', 'wide')}; va = {n: wb.load(n, 'val') for n in ('dev', 'wide')}
-    print('| augmented windows per clip | wide val EER / AUC | dev val EER / AUC |' + (' LOSO EER / AUC | LOSO mean source acc |' if do_loso else ''))
-    print('|---|---|---|' + ('---|---|' if do_loso else ''))
-    for n in names:
-        s = System(int(n.rstrip('c')), n.endswith('c')); lv = s.val_logits(tr, va); lo = s.loso_logits(tr) if do_loso else None
-        wb.summary(n, tr, va, lv, lo)
+    names = [a for a in sys.argv[1:] if a != '--loso']
+    wb.main({n: System(int(n.rstrip('c')), n.endswith('c')) for n in names}, sys.argv[1:])
