@@ -5,7 +5,7 @@
 # %% ../../nbs/04_models.audio.ipynb #8219618b
 from __future__ import annotations
 import math, warnings
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import torch
@@ -391,12 +391,13 @@ class StatsClassifier(nn.Module):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     @torch.no_grad()
-    def fit_loader(self, loader # yields (inputs, labels [B]) training batches
+    def fit_loader(self, loader, # yields (inputs, labels [B]) training batches
+                   extra: Iterable = () # more (inputs, labels) batches, used once (e.g. the clean windows of the training clips)
                   ) -> dict:
-        "Fit standardisation and classifier on `passes` passes over `loader`; returns the training samples (windows, crops) per class."
+        "Fit standardisation and classifier on `passes` passes over `loader` and one over `extra`; returns the training samples (windows, crops) per class."
         xs, ys = [], []
-        for _ in range(self.passes):
-            for x, y in loader: xs.append(self.statistics(x.float())); ys.append(torch.as_tensor(y).reshape(-1))
+        for batches in [loader] * self.passes + [extra]:
+            for x, y in batches: xs.append(self.statistics(x.float())); ys.append(torch.as_tensor(y).reshape(-1))
         X, y = torch.cat(xs).double(), torch.cat(ys).long().numpy()
         self.center.copy_(X.mean(0)); self.scale.copy_(X.std(0).clamp_min(1e-6))
         z = ((X - self.center.double()) / self.scale.double()).numpy()

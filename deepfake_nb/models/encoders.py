@@ -6,7 +6,7 @@
 from __future__ import annotations
 import importlib.util, math, struct, warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import torch
@@ -306,10 +306,12 @@ class EncoderStatsDetector(StatsClassifier):
         self.encoder.load_state_dict(build_encoder(self.source, self.padded, pretrained=True).state_dict())
         self.pretrained.fill_(1.0); return self
 
-    def fit_loader(self, loader) -> dict:
+    def fit_loader(self, loader, # yields (waveforms, labels) training batches
+                   extra: Iterable = () # more batches, used once (`StatsClassifier.fit_loader`)
+                  ) -> dict:
         "Load the pretrained encoder if needed, then fit standardisation and classifier (`StatsClassifier.fit_loader`)."
         if not bool(self.pretrained): self.load_pretrained()
-        return super().fit_loader(loader)
+        return super().fit_loader(loader, extra)
 
     def statistics(self, wave: torch.Tensor # waveforms [B, T]
                   ) -> torch.Tensor:

@@ -33,7 +33,7 @@ class HasTrainState(Protocol):
 @runtime_checkable
 class ClosedForm(Protocol):
     "A model fitted in closed form from a training loader (no gradient steps)."
-    def fit_loader(self, loader) -> dict: ...
+    def fit_loader(self, loader, extra=()) -> dict: ...
 
 @runtime_checkable
 class FitSized(Protocol):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, math, shutil, sys, time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 import numpy as np
 import torch
 import torch.nn as nn
@@ -34,7 +34,8 @@ from .engine import _write_metrics_csv, cleanup_distributed, fit, predict_logits
 # %% auto #0
 __all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'split_dataset', 'make_datasets',
            'operating_point', 'model_card', 'card_dataset_id', 'card_front_matter', 'with_front_matter',
-           'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'fit_closed_form', 'train_modality']
+           'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'window_batches', 'fit_closed_form',
+           'train_modality']
 
 # %% ../../nbs/10_train.recipe.ipynb #f4f9c442
 class RealNegatives(Dataset):
@@ -288,16 +289,27 @@ def calibrate_on_val(model: nn.Module, # the trained detector (or a merged ensem
     op = operating_point(probs, labels, cfg.data.val_split)
     return cal, op, binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins)
 
-def fit_closed_form(model: nn.Module, # a detector with `fit_loader(loader) -> dict` (e.g. `StatsDetector`)
+def window_batches(dl: DataLoader, # evaluation loader: batches [B, W, *sample] with NaN rows where a clip has fewer windows
+                   sample_ndim: int # dims of one input (1 waveform, 3 image)
+                  ) -> Iterator[tuple]:
+    "The loader's batches as single windows: (inputs [N, *sample], labels [N]), padding rows left out."
+    for x, y in dl:
+        y = torch.as_tensor(y).reshape(-1)
+        if x.ndim == sample_ndim + 2: y = y.repeat_interleave(x.shape[1]); x = x.reshape(-1, *x.shape[2:])
+        keep = ~torch.isnan(x.reshape(len(x), -1)[:, 0])
+        yield x[keep], y[keep]
+
+def fit_closed_form(model: nn.Module, # a detector with `fit_loader(loader, extra) -> dict` (e.g. `StatsDetector`)
                     train_dl: DataLoader, # training loader (random windows, as for gradient training)
-                    out_dir: Path # run folder (gets metrics.csv with one row)
+                    out_dir: Path, # run folder (gets metrics.csv with one row)
+                    extra: Iterable = () # more training batches, used once (`window_batches` of the clean training windows)
                    ) -> dict:
-    "Fit a model that is solved in closed form instead of by gradient steps; returns what `fit` returns."
+    "Fit a model that is solved in closed form instead of by gradient steps; returns what `fit` returns, and the samples fitted on per class."
     t0 = time.time()
-    info = model.fit_loader(train_dl)
+    info = model.fit_loader(train_dl, extra)
     print(f'fitted {type(model).__name__} in closed form on {info} in {time.time() - t0:.1f} s', flush=True)
     _write_metrics_csv(Path(out_dir)/'metrics.csv', [{'epoch': 1, 'seconds': time.time() - t0}])
-    return {'best_epoch': 1, 'epochs_run': 1, 'stopped': 'closed-form fit', 'best_path': Path(out_dir)/'best.pt', 'history': []}
+    return {'best_epoch': 1, 'epochs_run': 1, 'stopped': 'closed-form fit', 'best_path': Path(out_dir)/'best.pt', 'history': [], 'fitted_on': info}
 
 def train_modality(modality: str, # 'audio' or 'image'
                    cfg, # full config
@@ -319,7 +331,11 @@ def train_modality(modality: str, # 'audio' or 'image'
     model = build_model(modality, cfg).to(env.device)
     loss_fn = DetectionLoss(cfg)   # image self-distillation (image_model.distill) is the model's own `extra_loss`
     if env.main: print(f'{modality}: {len(train_ds)} train / {len(val_ds)} val items, {sum(p.numel() for p in model.parameters()):,} parameters, device {env.device}, {env.world} process(es)', flush=True)
-    res = fit_closed_form(model, train_dl, out_dir) if isinstance(model, ClosedForm) else fit(model, train_dl, val_dl, cfg, out_dir, loss_fn)
+    if isinstance(model, ClosedForm):   # stats_clean_windows: also fit on every training clip's clean evaluation windows
+        clean = cfg[f'{modality}_model'].get('stats_clean_windows', False)
+        extra = window_batches(make_loader(type(train_ds)(train_ds.items, cfg, train=False), cfg, train=False), spec['sample_ndim']) if clean else ()
+        res = fit_closed_form(model, train_dl, out_dir, extra)
+    else: res = fit(model, train_dl, val_dl, cfg, out_dir, loss_fn)
     res['model'] = model
     if not env.main: return res
     if res['best_path'].exists(): model.load_state_dict(load_state(res['best_path'])['model'])
