@@ -214,7 +214,8 @@ def checkpoint_meta(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
     cfg = _merge_known(defaults, meta['config'])
     if not all(isinstance(cfg.get(s), dict) for s in defaults if isinstance(defaults[s], dict)): raise _bad(path, 'stored config has a section that is not a mapping')
     for k in INPUT_LIMITS: cfg['data'][k] = defaults['data'][k]   # the user's limits, never the file's
-    cfg['image_model']['pretrained'] = False                        # the weights are in the file: never download
+    for sec in [cfg['image_model']] + list(cfg['image_model'].get('members') or []):
+        if isinstance(sec, dict): sec['pretrained'] = False          # the weights are in the file: never download or read a wheel, members included
     try: validate_config(cfg)
     except ConfigError as e: raise _bad(path, f'stored config: {e}') from None
     sections = [cfg[f'{mod}_model']] + list(cfg[f'{mod}_model'].get('members') or [])
