@@ -20,8 +20,8 @@ from .fusion import fit_fusion, fusion_path, make_pairs, paired_report, plot_pai
 from .train.engine import cleanup_distributed
 from .train.recipe import train_modality
 from .train.ensemble import merge_checkpoints
-from .train.multimodal import _markdown, _scores_for
-from .evaluate import evaluate, jpeg_robustness, _summary as _evaluate_summary
+from .train.multimodal import markdown_table, scores_for
+from .evaluate import evaluate, jpeg_robustness, evaluation_summary
 from .export import compare_runtimes, export_checkpoint, format_table
 from .infer.batch import expand_inputs, merge_shards
 from .infer.detector import Detector
@@ -283,7 +283,7 @@ def evaluate_cmd(modality: Param(choices=['audio', 'image'], required=True) = No
                      batch_size, device, limit, not no_progress, audio_dir, asv_scores)
     except (BadInputError, FileNotFoundError, ValueError, ImportError, RuntimeError) as e:
         return report('deepfake-evaluate', e)
-    print(_evaluate_summary(m)); print(f'wrote {Path(out)/"scores.csv"}, {Path(out)/"metrics.json"} and {len(m["plots"])} plots')
+    print(evaluation_summary(m)); print(f'wrote {Path(out)/"scores.csv"}, {Path(out)/"metrics.json"} and {len(m["plots"])} plots')
     if qualities:
         df = pd.read_csv(Path(out)/'scores.csv', keep_default_na=False)
         df = df[df['error'] == '']
@@ -365,7 +365,7 @@ def train_multimodal(config: str | None = None, # YAML config (default: packaged
         cache, tables, thr = {}, {}, {}
         for m, ck in (('audio', audio_checkpoint), ('image', image_checkpoint)):
             for s, split in (('val', cfg.data.val_split), ('test', cfg.data.test_split)):
-                tables[m, s], thr[m] = _scores_for(m, split, given[m, s], ck, data, rd, cache)
+                tables[m, s], thr[m] = scores_for(m, split, given[m, s], ck, data, rd, cache)
         val_pairs = make_pairs(tables['audio', 'val'], tables['image', 'val'], n_per_category, seed)
         test_pairs = make_pairs(tables['audio', 'test'], tables['image', 'test'], n_per_category, seed + 1)
         fit = fit_fusion(val_pairs.p_audio, val_pairs.p_image, val_pairs.label, val_pairs.category)
@@ -379,7 +379,7 @@ def train_multimodal(config: str | None = None, # YAML config (default: packaged
            'seed': seed, 'single_thresholds': thr, 'val': rep_val.round(6).to_dict(), 'test': rep_test.round(6).to_dict()}
     dest.write_text(json.dumps(doc, indent=2))
     rep_test.to_csv(rd/'paired_report.csv')
-    (rd/'paired_report.md').write_text('## Paired evaluation: test pairs (accuracy per category and overall; balanced accuracy; eer = EER of each column score over all pairs)\n\n' + _markdown(rep_test.round(4)) + '\n')
+    (rd/'paired_report.md').write_text('## Paired evaluation: test pairs (accuracy per category and overall; balanced accuracy; eer = EER of each column score over all pairs)\n\n' + markdown_table(rep_test.round(4)) + '\n')
     import matplotlib; matplotlib.use('Agg')
     plot_paired_report(rep_test.drop(index='balanced'), 'Paired test evaluation (FakeAVCeleb categories)').savefig(rd/'paired_report.png', dpi=110)
     print(f"alpha={fit['alpha']:.2f} beta={fit['beta']:.2f} inconsistency_weight={fit['inconsistency_weight']:.2f} threshold={fit['threshold']:.2f} "
@@ -526,12 +526,12 @@ def webapp(host: str = '127.0.0.1', # interface to bind (127.0.0.1: this compute
     if max_file_size <= 0: raise UsageError('--max-file-size must be positive')
     if threshold is not None and not (0 < threshold < 1): raise UsageError(f'--threshold must be a number in (0, 1), got {threshold}')
     if not 0 < port < 65536: raise UsageError('--port must be between 1 and 65535')
-    from deepfake_nb.webapp import KEEP_UPLOADS_S, _warm_up, launch_app, make_app   # gradio: seconds to import, needed here only
+    from deepfake_nb.webapp import KEEP_UPLOADS_S, warm_up, launch_app, make_app   # gradio: seconds to import, needed here only
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     for noisy in ('httpx', 'httpcore', 'uvicorn.access'): logging.getLogger(noisy).setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # a plain `kill` also runs the atexit clean-up of the upload folder
     det = Detector.from_pretrained(audio_checkpoint, image_checkpoint, device=device, threshold=threshold)
-    for line in _warm_up(det): print(f'deepfake-webapp: warning: {line}', file=sys.stderr)
+    for line in warm_up(det): print(f'deepfake-webapp: warning: {line}', file=sys.stderr)
     app = make_app(det, max_file_size, upload_dir, explain=not no_explain, examples=False if no_examples else (examples or True))
     print(f'deepfake-webapp: serving on http://{host}:{port} and POST http://{host}:{port}/api/score (uploads up to {max_file_size:g} MB '
           f'in {app.upload_dir}: scoring copies deleted once scored, the page\'s copies when its tab closes or after {KEEP_UPLOADS_S / 60:g} min; '

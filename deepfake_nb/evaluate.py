@@ -28,7 +28,8 @@ from .augment.image import jpeg
 
 # %% auto #0
 __all__ = ['prepare_audio_file', 'face_tensor', 'prepare_image_file', 'load_item_pil', 'score_files', 'group_metrics',
-           'verdict_rates', 'score_table_metrics', 'save_plots', 'jpeg_robustness', 'read_asv_scores', 'evaluate']
+           'verdict_rates', 'score_table_metrics', 'save_plots', 'jpeg_robustness', 'read_asv_scores', 'evaluate',
+           'evaluation_summary']
 
 # %% ../nbs/11_evaluate.ipynb #469fb1e3
 def _path(p) -> str:
@@ -317,7 +318,8 @@ def evaluate(modality: str, # 'audio' or 'image'
     return m
 
 # %% ../nbs/11_evaluate.ipynb #c266be64
-def _summary(m: dict) -> str:
+def evaluation_summary(m: dict # metrics of `evaluate` for one modality
+                      ) -> str:
     "A short human-readable summary of evaluation metrics."
     f = lambda v: 'n/a' if v is None or (isinstance(v, float) and math.isnan(v)) else f'{v * 100:.2f}%'
     return (f"{m['modality']} {m.get('split') or ''}: {m['n_real']} real / {m['n_fake']} fake, {m['n_errors']} error(s)\n"

@@ -23,7 +23,7 @@ import deepfake_nb
 __all__ = ['KEEP_UPLOADS_S', 'SCORING', 'log', 'SLOTS', 'INTRO', 'HEATMAP_NOTE', 'EXAMPLES', 'CHROMIUM', 'CHROMIUM_ARGS',
            'discard_upload', 'prune_uploads', 'scoring_copy', 'UploadLedger', 'score_and_discard', 'result_html',
            'error_html', 'score_uploads', 'safe_filename', 'api_error', 'score_files', 'api_routes', 'samples_dir',
-           'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'free_port', 'score_in_browser']
+           'example_rows', 'private_upload_dir', 'make_app', 'launch_app', 'warm_up', 'free_port', 'score_in_browser']
 
 # %% ../nbs/16_webapp.ipynb #fcb9265d
 KEEP_UPLOADS_S = 900.0  # the page's copy of an upload is deleted at the latest this long after the upload (seconds)
@@ -468,7 +468,8 @@ class ImageFile(gr.Image):
         return str(payload.path) if payload.path else super().preprocess(payload)
 
 # %% ../nbs/16_webapp.ipynb #37dbdfaf
-def _warm_up(detector: Any) -> list[str]:
+def warm_up(detector: Any # a `Detector`
+           ) -> list[str]:
     "Load both branches and the face cropper now; the problems found, as lines."
     problems = []
     for m in ('audio', 'image'):

@@ -558,7 +558,7 @@ def test_web_upload_catalogue(det, media):
 
 def test_web_upload_pairs_and_checkpoints(det, media, evil):
     from deepfake_nb.infer.detector import Detector
-    from deepfake_nb.webapp import _warm_up, score_uploads
+    from deepfake_nb.webapp import warm_up, score_uploads
     good_a, good_i = str(SAMPLES / 'audio_dev_real_a01b1a2010118_00.flac'), str(SAMPLES / 'image_dev_real_i01eaa6e49e5d.jpg')
     bad_a = next(p for p, k, e in media if p.endswith('text.wav'))
     bad_i = next(p for p, k, e in media if p.endswith('huge.png'))
@@ -573,7 +573,7 @@ def test_web_upload_pairs_and_checkpoints(det, media, evil):
         for kw in (dict(audio=good_a),) + (() if ck.endswith('image.safetensors') else (dict(image=good_i),)):
             msg = _web_error(score_uploads(d, **kw)[0])
             assert msg and Path(ck).name in msg and 'Traceback' not in msg, msg
-        problems = _warm_up(Detector.from_pretrained(audio_checkpoint=ck, image_checkpoint=ck))  # what deepfake-webapp prints at start
+        problems = warm_up(Detector.from_pretrained(audio_checkpoint=ck, image_checkpoint=ck))  # what deepfake-webapp prints at start
         assert problems and problems[0].startswith('audio model unavailable: ' + ck), problems
         record('web upload (score_uploads)', f'checkpoint: {klass}', 'error box naming the checkpoint')
     assert not marker.exists()

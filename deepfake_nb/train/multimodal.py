@@ -19,10 +19,17 @@ from ..data.datasets import find_items
 from ..evaluate import score_files
 
 # %% auto #0
-__all__ = []
+__all__ = ['scores_for', 'markdown_table']
 
 # %% ../../nbs/10_train.multimodal.ipynb #3f1eff5f
-def _scores_for(modality: str, split: str, csv: str | None, checkpoint: str | None, data: str, report_dir: Path, cache: dict) -> tuple:
+def scores_for(modality: str, # 'audio' or 'image'
+               split: str, # split to score (val or test)
+               csv: str | None, # a scores.csv written by deepfake-evaluate, read instead of scoring (None: score now)
+               checkpoint: str | None, # the modality's checkpoint (None: bundled)
+               data: str, # data root of the split
+               report_dir: Path, # where a table scored now is saved as <modality>_<split>_scores.csv
+               cache: dict # loaded checkpoints by modality, shared between calls
+              ) -> tuple:
     "A per-file score table of `modality` on `split` (from a CSV or by scoring), and the modality's threshold."
     ck = Path(checkpoint) if checkpoint else WEIGHTS_DIR/f'{modality}.safetensors'
     if csv:  # threshold from the checkpoint when it is there, else 0.5
@@ -36,7 +43,8 @@ def _scores_for(modality: str, split: str, csv: str | None, checkpoint: str | No
     df.to_csv(report_dir/f'{modality}_{split}_scores.csv', index=False, float_format='%.8g')
     return df, float((meta.get('operating_point') or {}).get('threshold', 0.5))
 
-def _markdown(df: pd.DataFrame) -> str:
+def markdown_table(df: pd.DataFrame # a table of numbers with a row index
+                  ) -> str:
     "A DataFrame as a GitHub markdown table (no tabulate dependency)."
     head = '| | ' + ' | '.join(map(str, df.columns)) + ' |\n|---|' + '---|' * len(df.columns) + '\n'
     return head + ''.join('| ' + str(i) + ' | ' + ' | '.join(f'{v:.4f}' for v in r) + ' |\n' for i, r in zip(df.index, df.values))
