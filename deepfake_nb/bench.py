@@ -18,6 +18,7 @@ from .checkpoint import load_checkpoint, checkpoint_meta, bundled_checkpoint, sa
 from .export import OnnxModel, example_input, export_checkpoint, format_table
 from .infer.detector import Detector
 from .models.audio import AudioDetector, count_parameters
+from .models.base import fold_batchnorm
 from .models.image import ImageDetector
 
 # %% auto #0
@@ -47,6 +48,8 @@ def bench_model(checkpoint: str | Path, # a checkpoint
                ) -> list[dict]:
     "Interleaved latency (batch 1; 1 thread and all threads) and throughput (batch 32) of one model under each runtime."
     model, meta = load_checkpoint(checkpoint)
+    n_params = sum(p.numel() for p in model.parameters())   # as trained, before folding
+    model = fold_batchnorm(model)                            # what `Detector` runs
     m, cfg = meta['modality'], meta['config']
     n1, n32 = (10, 2) if quick else (40, 5)
     all_threads = os.cpu_count() or 1
@@ -67,7 +70,7 @@ def bench_model(checkpoint: str | Path, # a checkpoint
     torch.set_num_threads(all_threads)
     rows = []
     for rt in runtimes:
-        row = dict(model=m, runtime=rt, params=sum(p.numel() for p in model.parameters()))
+        row = dict(model=m, runtime=rt, params=n_params)
         for label, th in (('1 thread', 1), ('all threads', all_threads)):
             a = np.array(ts[(rt, th)])
             row[f'p50 ms ({label})'], row[f'p95 ms ({label})'] = float(np.median(a)), float(np.percentile(a, 95))
@@ -94,7 +97,7 @@ def peak_rss_one(checkpoint: str | Path, # a checkpoint
     base = _proc_status('VmRSS')
     try: Path('/proc/self/clear_refs').write_text('5')  # reset the peak (VmHWM) to the current RSS (Linux)
     except OSError: pass
-    model, meta = load_checkpoint(checkpoint)
+    model, meta = load_checkpoint(checkpoint, inference=True)
     m, cfg = meta['modality'], meta['config']
     f = _runner(model, m, runtime, os.cpu_count() or 1, onnx_dir)
     f(example_input(m, cfg, 1)); f(example_input(m, cfg, 32))

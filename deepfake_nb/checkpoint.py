@@ -19,6 +19,7 @@ from .config import default_config, to_attrdict, ConfigError, validate_config
 from .data.io import BadInputError
 from .calibration import calibrator_from_dict
 from .models.registry import FitSized, create_model, get_model, list_models
+from .models.base import fold_batchnorm
 from .models.audio import ENCODER_LOCAL_ONLY
 from .models import audio as _audio, encoders as _encoders, image as _image, ensemble as _ensemble  # importing them registers the models
 
@@ -288,7 +289,8 @@ def load_checkpoint(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
                     device: str | torch.device = 'cpu', # where to put the model
                     model: nn.Module | None = None, # load into this model instead of building one from the stored config
                     modality: str | None = None, # if given, the modality the file must hold
-                    trusted_encoders: Sequence[str] = () # encoder names/dirs the user vouches for, beyond `TRUSTED_ENCODERS`
+                    trusted_encoders: Sequence[str] = (), # encoder names/dirs the user vouches for, beyond `TRUSTED_ENCODERS`
+                    inference: bool = False # fold BatchNorm into the convolutions (`fold_batchnorm`): faster, not for training
                    ) -> tuple[nn.Module, dict]:
     "The detector in eval mode on `device`, and the checkpoint metadata (see `checkpoint_meta`)."
     path = Path(path)
@@ -304,7 +306,8 @@ def load_checkpoint(path: str | Path, # a deepfake_nb `.safetensors` checkpoint
         if isinstance(module, FitSized): module.resize_fitted(state, f'{name}.' if name else '')
     _fit_check(path, model, {k: tuple(v.shape) for k, v in state.items()})
     model.load_state_dict(state, strict=True)
-    return model.to(device).eval(), meta
+    model = model.to(device).eval()
+    return (fold_batchnorm(model) if inference else model), meta
 
 # %% ../nbs/09_checkpoint.ipynb #474ca0d1
 WEIGHTS_DIR = Path(importlib.import_module('deepfake_nb').__file__).parent/'weights'

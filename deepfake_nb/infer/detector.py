@@ -151,7 +151,7 @@ class Branch:
         self.model = None
         if onnx: self._open_onnx(onnx_path)
         else:
-            self.model, _ = load_checkpoint(self.checkpoint, device=self.device, modality=modality)
+            self.model, _ = load_checkpoint(self.checkpoint, device=self.device, modality=modality, inference=True)
 
     @property
     def threshold(self) -> float:

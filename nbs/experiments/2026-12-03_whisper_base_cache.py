@@ -8,7 +8,8 @@
 # projection and 7 transformer layers (8 x 2 x 200) plus its MOS; its sinusoidal positions are sliced to the window (the
 # package pads to 7.68 s).
 # Run from the repository root:  PYTHONPATH=. python nbs/experiments/2026-12-03_whisper_base_cache.py {dev|wide} [PASSES [ENCODERS [OUT]]]
-# (defaults 3 tiny,base /tmp/whisper_base; the later passes of 2026-12-03 used `1 base,dmos /tmp/dmos` and `9 base /tmp/whisper_base9`)
+# (defaults 3 tiny,base /tmp/whisper_base; the later passes of 2026-12-03 used `1 base,dmos /tmp/dmos` and `9 base /tmp/whisper_base9`;
+# 2026-12-07: `3 base,resem /tmp/resem`, with `pip install --no-deps resemblyzer==0.1.4`)
 import sys, time
 from pathlib import Path
 import numpy as np, torch
@@ -43,7 +44,21 @@ def distillmos_features():
         return torch.cat([torch.cat([h.mean(1), h.std(1)], 1) for h in grab] + [mos], 1)
     return 8 * 2 * 200 + 1, fn
 
-MAKE = {'tiny': lambda: whisper(None), 'base': lambda: whisper('pypi:whisper-base'), 'dmos': distillmos_features}
+def resemblyzer_features():
+    "Feature width and function of Resemblyzer's GE2E speaker encoder (PyPI resemblyzer 0.1.4, Apache-2.0; lab of 2026-12-07)."
+    # Per window at -30 dBFS, the mean and std of its last LSTM layer's outputs over the frames (512) and its L2-normed embedding (256).
+    import importlib.util, torchaudio   # the package's __init__ needs librosa and webrtcvad: read its weight file only
+    sd = torch.load(Path(importlib.util.find_spec('resemblyzer').submodule_search_locations[0])/'pretrained.pt', map_location='cpu', weights_only=True)['model_state']
+    lstm, lin = torch.nn.LSTM(40, 256, 3, batch_first=True), torch.nn.Linear(256, 256)
+    lstm.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith('lstm.')}); lin.load_state_dict({'weight': sd['linear.weight'], 'bias': sd['linear.bias']})
+    mel = torchaudio.transforms.MelSpectrogram(16000, n_fft=400, hop_length=160, n_mels=40, norm='slaney', mel_scale='slaney', pad_mode='constant')
+    def fn(x):
+        x = x * (10 ** (-30 / 20) / (x.pow(2).mean(1, keepdim=True).sqrt() + 1e-8))
+        h, (hn, _) = lstm(mel(x).transpose(1, 2)); e = torch.relu(lin(hn[-1])); e = e / (e.norm(dim=1, keepdim=True) + 1e-8)
+        return torch.cat([h.mean(1), h.std(1), e], 1)
+    return 3 * 256, fn
+
+MAKE = {'tiny': lambda: whisper(None), 'base': lambda: whisper('pypi:whisper-base'), 'dmos': distillmos_features, 'resem': resemblyzer_features}
 FEATS = {k: MAKE[k]() for k in ENCS}
 dims = {k: w for k, (w, _) in FEATS.items()}
 def feats(x):
