@@ -16,11 +16,10 @@ from .data.io import BadInputError
 from .data.datasets import Item, find_items, scan_items
 from .data.loaders import loading_throughput
 from .checkpoint import bundled_checkpoint, checkpoint_meta, jsonable
-from .fusion import fit_fusion, fusion_path, make_pairs, paired_report, plot_paired_report
 from .train.engine import cleanup_distributed
 from .train.recipe import train_modality
 from .train.ensemble import merge_checkpoints
-from .train.multimodal import markdown_table, scores_for
+from .train.multimodal import fit_multimodal
 from .evaluate import evaluate, jpeg_robustness, evaluation_summary
 from .export import compare_runtimes, export_checkpoint, format_table
 from .infer.batch import expand_inputs, merge_shards
@@ -359,33 +358,15 @@ def train_multimodal(config: str | None = None, # YAML config (default: packaged
     given = {('audio', 'val'): audio_val_scores, ('audio', 'test'): audio_test_scores, ('image', 'val'): image_val_scores, ('image', 'test'): image_test_scores}
     try:
         if threads: torch.set_num_threads(threads)
-        cfg = load_config(config)
-        data, seed = data or cfg.data.root, seed if seed is not None else int(cfg.seed)
-        rd = Path(report_dir); rd.mkdir(parents=True, exist_ok=True)
-        cache, tables, thr = {}, {}, {}
-        for m, ck in (('audio', audio_checkpoint), ('image', image_checkpoint)):
-            for s, split in (('val', cfg.data.val_split), ('test', cfg.data.test_split)):
-                tables[m, s], thr[m] = scores_for(m, split, given[m, s], ck, data, rd, cache)
-        val_pairs = make_pairs(tables['audio', 'val'], tables['image', 'val'], n_per_category, seed)
-        test_pairs = make_pairs(tables['audio', 'test'], tables['image', 'test'], n_per_category, seed + 1)
-        fit = fit_fusion(val_pairs.p_audio, val_pairs.p_image, val_pairs.label, val_pairs.category)
-        rep_val = paired_report(val_pairs, fit, thr['audio'], thr['image'])
-        rep_test = paired_report(test_pairs, fit, thr['audio'], thr['image'])
+        r = fit_multimodal(load_config(config), data, {'audio': audio_checkpoint, 'image': image_checkpoint}, {k: v for k, v in given.items() if v},
+                           n_per_category, seed, out, report_dir)
     except (ValueError, FileNotFoundError, ImportError, RuntimeError) as e:
         return report('deepfake-train-multimodal', e)
-    dest = Path(out) if out else fusion_path()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    doc = {**fit, 'fitted_on': f'val pairs ({n_per_category} per category, seed {seed})', 'n_per_category': n_per_category,
-           'seed': seed, 'single_thresholds': thr, 'val': rep_val.round(6).to_dict(), 'test': rep_test.round(6).to_dict()}
-    dest.write_text(json.dumps(doc, indent=2))
-    rep_test.to_csv(rd/'paired_report.csv')
-    (rd/'paired_report.md').write_text('## Paired evaluation: test pairs (accuracy per category and overall; balanced accuracy; eer = EER of each column score over all pairs)\n\n' + markdown_table(rep_test.round(4)) + '\n')
-    import matplotlib; matplotlib.use('Agg')
-    plot_paired_report(rep_test.drop(index='balanced'), 'Paired test evaluation (FakeAVCeleb categories)').savefig(rd/'paired_report.png', dpi=110)
+    fit = r['fit']
     print(f"alpha={fit['alpha']:.2f} beta={fit['beta']:.2f} inconsistency_weight={fit['inconsistency_weight']:.2f} threshold={fit['threshold']:.2f} "
           f"(val balanced accuracy {fit['val_balanced_accuracy']:.4f})")
-    print('test pairs, accuracy:'); print(rep_test.round(4).to_string())
-    print(f'wrote {dest} and {rd}/paired_report.(csv|md|png)')
+    print('test pairs, accuracy:'); print(r['test'].round(4).to_string())
+    print(f"wrote {r['fusion']} and {r['report_dir']}/paired_report.(csv|md|png)")
     return 0
 
 # %% ../nbs/15_cli.ipynb #8cdc94ae

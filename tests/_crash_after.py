@@ -4,12 +4,12 @@ import os, sys
 import deepfake_nb.train.engine as engine
 from deepfake_nb.cli import train_main as main
 
-N, _write = int(sys.argv[1]), engine._write_metrics_csv
+N, _write = int(sys.argv[1]), engine.write_metrics_csv
 
 def _write_then_die(path, history):
     "Write the metrics table as the loop does, then end the process without any clean-up once N epochs are recorded."
     _write(path, history)
     if len(history) == N: sys.stdout.flush(); os._exit(17)
 
-engine._write_metrics_csv = _write_then_die
+engine.write_metrics_csv = _write_then_die
 if __name__ == '__main__': sys.exit(main(sys.argv[2:]))

@@ -18,9 +18,9 @@ from sklearn.model_selection import cross_val_predict
 from .registry import register_model
 
 # %% auto #0
-__all__ = ['ENCODER_LOCAL_ONLY', 'SincFilterbank', 'SpectralFrontEnd', 'spec_augment_pp', 'ResBlock2d', 'AttentiveStatsPool',
-           'SSLEncoder', 'AudioDetector', 'count_parameters', 'StatsClassifier', 'phase_deviation_stats',
-           'StatsDetector']
+__all__ = ['ENCODER_LOCAL_ONLY', 'SincFilterbank', 'real_stft', 'power_spectrum', 'SpectralFrontEnd', 'spec_augment_pp',
+           'ResBlock2d', 'AttentiveStatsPool', 'SSLEncoder', 'AudioDetector', 'count_parameters', 'StatsClassifier',
+           'phase_deviation_stats', 'StatsDetector']
 
 # %% ../../nbs/04_models.audio.ipynb #44757155
 def _hz_to_mel(hz): return 2595 * np.log10(1 + hz / 700)
@@ -67,7 +67,7 @@ class SincFilterbank(nn.Module):
         return F.conv1d(x.unsqueeze(1), self.filters(), stride=self.stride, padding=self.kernel // 2)
 
 # %% ../../nbs/04_models.audio.ipynb #dda22f96
-def _stft(x: torch.Tensor, # waveform [B, T]
+def real_stft(x: torch.Tensor, # waveform [B, T]
           n_fft: int, # FFT size
           hop: int, # hop (samples)
           window: torch.Tensor # analysis window [n_fft]
@@ -77,7 +77,7 @@ def _stft(x: torch.Tensor, # waveform [B, T]
         warnings.simplefilter('ignore')
         return torch.stft(x, n_fft, hop, window=window, center=True, pad_mode='reflect', return_complex=False)
 
-def _power(X: torch.Tensor # real/imaginary STFT [..., 2]
+def power_spectrum(X: torch.Tensor # real/imaginary STFT [..., 2]
           ) -> torch.Tensor:
     "`re² + im²`: two products in PyTorch, one `ReduceSum` in an ONNX export."
     if torch.onnx.is_in_onnx_export(): return X.pow(2).sum(-1)
@@ -125,7 +125,7 @@ class SpectralFrontEnd(nn.Module):
         return torch.cat(feats, -1).transpose(1, 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.stack([self.bands(_power(_stft(x, n, self.hop, getattr(self, f'win{i}'))), i) for i, n in enumerate(self.n_ffts)], 1)
+        return torch.stack([self.bands(power_spectrum(real_stft(x, n, self.hop, getattr(self, f'win{i}'))), i) for i, n in enumerate(self.n_ffts)], 1)
 
 # %% ../../nbs/04_models.audio.ipynb #49355612
 def spec_augment_pp(x: torch.Tensor, # features [B, C, F, T]
@@ -209,7 +209,7 @@ class SSLEncoder(nn.Module):
 
     def _whisper_features(self, x: torch.Tensor) -> torch.Tensor:
         "Whisper-style log-mel `[B, n_mels, 2*max_source_positions]`."
-        p = _power(_stft(x, 400, 160, self.win))[..., :-1].transpose(1, 2) @ self.mel
+        p = power_spectrum(real_stft(x, 400, 160, self.win))[..., :-1].transpose(1, 2) @ self.mel
         lm = torch.log10(p.clamp(min=1e-10))
         lm = torch.maximum(lm, lm.amax((1, 2), keepdim=True) - 8.0)
         lm = ((lm + 4.0) / 4.0).transpose(1, 2)
@@ -423,13 +423,13 @@ class StatsClassifier(nn.Module):
         a = platt.coef_[0, 0]
         return [a], [a * svm.intercept_[0] + platt.intercept_[0]]
 
-def phase_deviation_stats(X: torch.Tensor, # real/imaginary STFT [B, bins, frames, 2] (`_stft`)
+def phase_deviation_stats(X: torch.Tensor, # real/imaginary STFT [B, bins, frames, 2] (`real_stft`)
                           advance: torch.Tensor, # expected phase advance per frame of each bin [bins]: 2 pi k hop / n_fft
                           bands: torch.Tensor, # [bins, n_bands] averaging matrix (each column sums to 1)
                           power: torch.Tensor | None = None # |X|^2 [B, bins, frames], if already computed
                          ) -> torch.Tensor:
     "Per band: log magnitude-weighted mean of 1 - cos, and mean |sin|, of each bin's phase advance minus the expected one: `[B, 2 * n_bands]`."
-    mag = torch.sqrt(_power(X) if power is None else power)
+    mag = torch.sqrt(power_spectrum(X) if power is None else power)
     a, b = X[:, :, 1:], X[:, :, :-1]                                  # frame t and t-1
     re = a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1]                # X_t * conj(X_t-1)
     im = a[..., 1] * b[..., 0] - a[..., 0] * b[..., 1]
@@ -476,8 +476,8 @@ class StatsDetector(StatsClassifier):
     def statistics(self, wave: torch.Tensor # waveforms [B, T]
                   ) -> torch.Tensor:
         "Each band's mean and standard deviation over time (then the phase statistics): `[B, n_features]`."
-        X = _stft(wave.reshape(-1, wave.shape[-1]), self.n_fft, self.hop, self.frontend.win0)
-        power = _power(X)
+        X = real_stft(wave.reshape(-1, wave.shape[-1]), self.n_fft, self.hop, self.frontend.win0)
+        power = power_spectrum(X)
         s = self.frontend.bands(power)
         feats = [s.mean(-1), _std(s, -1)]
         if self.phase_bands: feats.append(phase_deviation_stats(X, self.advance, self.bands, power))

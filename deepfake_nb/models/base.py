@@ -20,7 +20,7 @@ def weight_average(model: nn.Module, # the model being trained (unwrapped)
     if not 0 < decay < 1: raise ValueError(f'train.ema must be 0 (off) or in (0, 1), got {decay}')
     return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
 
-# %% ../../nbs/04_models.base.ipynb #4e16236d
+# %% ../../nbs/04_models.base.ipynb #720d9bd9
 def _bn_tail(bn: nn.BatchNorm2d) -> nn.Module:
     "What is left of a BatchNorm once folded: timm's BatchNormAct2d keeps its dropout and activation."
     return nn.Sequential(bn.drop, bn.act) if hasattr(bn, 'act') and hasattr(bn, 'drop') else nn.Identity()

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchaudio
-from .audio import _power, _stft
+from .audio import power_spectrum, real_stft
 from .registry import register_model
 
 # %% auto #0
@@ -93,7 +93,7 @@ def log_mel_spectrogram(wave: torch.Tensor, # waveform [B, T]
                         hop: int = 160 # STFT hop (samples)
                        ) -> torch.Tensor:
     "Whisper's log-mel: |STFT|^2 (centred, reflect padding; last frame dropped) -> mel -> log10 -> floor at max - 8 -> (x + 4) / 4; `[B, n_mels, T / hop]`."
-    p = _power(_stft(wave, window.shape[0], hop, window))[..., :-1]          # [B, bins, frames]
+    p = power_spectrum(real_stft(wave, window.shape[0], hop, window))[..., :-1]          # [B, bins, frames]
     lm = torch.log10((p.transpose(1, 2) @ fb).clamp(min=1e-10)).transpose(1, 2)
     lm = torch.maximum(lm, lm.amax((1, 2), keepdim=True) - 8.0)
     return (lm + 4.0) / 4.0

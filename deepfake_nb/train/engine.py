@@ -26,7 +26,7 @@ from ..data.io import BadInputError
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device', 'setup_distributed',
            'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader', 'warmup_cosine', 'amp_settings',
-           'evaluate', 'predict_logits', 'val_metrics', 'fit']
+           'evaluate', 'predict_logits', 'val_metrics', 'write_metrics_csv', 'fit']
 
 # %% ../../nbs/10_train.engine.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -250,7 +250,9 @@ def val_metrics(logits: np.ndarray, # validation logits (higher = more fake)
 # %% ../../nbs/10_train.engine.ipynb #45a5c62b
 METRIC_COLUMNS = ['epoch', 'train_loss', 'val_loss', 'val_eer', 'val_auc', 'val_acc', 'lr', 'seconds']
 
-def _write_metrics_csv(path: Path, history: list[dict]) -> None:
+def write_metrics_csv(path: Path, # the run's metrics.csv
+                      history: list[dict] # one row per epoch (keys of METRIC_COLUMNS; others ignored)
+                     ) -> None:
     "Rewrite `metrics.csv` (atomically) from the epoch history."
     buf = io.StringIO(); w = csv.DictWriter(buf, METRIC_COLUMNS, extrasaction='ignore'); w.writeheader()
     for row in history: w.writerow({k: (f'{v:.6g}' if isinstance(v, float) else v) for k, v in row.items()})
@@ -386,7 +388,7 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
                        world=env.world, sample_ndim=sample_ndim,
                        generators=[g.get_state() for g in gens], loss=loss_fn.state_dict() if isinstance(loss_fn, nn.Module) else {},
                        model_train_state=raw.train_state() if isinstance(raw, HasTrainState) else None)
-            _write_metrics_csv(csv_path, history)
+            write_metrics_csv(csv_path, history)
             print(_fmt(row) + ('  *' if improved else ''), flush=True)
         _barrier(env)
     if env.main and stopped: print(f'stopped: {stopped}', flush=True)

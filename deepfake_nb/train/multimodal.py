@@ -4,22 +4,18 @@
 
 # %% ../../nbs/10_train.multimodal.ipynb #050b9208
 from __future__ import annotations
-import json, sys
+import json
 from pathlib import Path
-from typing import Sequence
 
-import numpy as np
 import pandas as pd
-import torch
 
-from ..config import load_config
-from ..fusion import make_pairs, fit_fusion, paired_report, plot_paired_report, fusion_path, CATEGORIES
+from ..fusion import make_pairs, fit_fusion, paired_report, plot_paired_report, fusion_path
 from ..checkpoint import load_checkpoint, checkpoint_meta, WEIGHTS_DIR
 from ..data.datasets import find_items
 from ..evaluate import score_files
 
 # %% auto #0
-__all__ = ['scores_for', 'markdown_table']
+__all__ = ['scores_for', 'markdown_table', 'fit_multimodal']
 
 # %% ../../nbs/10_train.multimodal.ipynb #3f1eff5f
 def scores_for(modality: str, # 'audio' or 'image'
@@ -49,3 +45,35 @@ def markdown_table(df: pd.DataFrame # a table of numbers with a row index
     head = '| | ' + ' | '.join(map(str, df.columns)) + ' |\n|---|' + '---|' * len(df.columns) + '\n'
     return head + ''.join('| ' + str(i) + ' | ' + ' | '.join(f'{v:.4f}' for v in r) + ' |\n' for i, r in zip(df.index, df.values))
 
+
+def fit_multimodal(cfg, # full config (AttrDict)
+                   data: str | None = None, # seed layout root (None: the config's data.root)
+                   checkpoints: dict | None = None, # {'audio': path, 'image': path}; a missing or None entry: the bundled one
+                   scores: dict | None = None, # {(modality, 'val' | 'test'): scores.csv of deepfake-evaluate}, read instead of scoring
+                   n_per_category: int = 500, # pairs per category
+                   seed: int | None = None, # pair sampling seed (None: the config's seed)
+                   out: str | Path | None = None, # fusion.json to write (None: the bundled deepfake_nb/weights/fusion.json)
+                   report_dir: str | Path = 'runs/multimodal' # where score tables and the paired report go
+                  ) -> dict:
+    "Fit the fusion on val pairs, report on test pairs; write fusion.json and paired_report.(csv|md|png). Returns fit, test report and paths."
+    checkpoints, scores = checkpoints or {}, scores or {}
+    data, seed = data or cfg.data.root, seed if seed is not None else int(cfg.seed)
+    rd = Path(report_dir); rd.mkdir(parents=True, exist_ok=True)
+    cache, tables, thr = {}, {}, {}
+    for m in ('audio', 'image'):
+        for s, split in (('val', cfg.data.val_split), ('test', cfg.data.test_split)):
+            tables[m, s], thr[m] = scores_for(m, split, scores.get((m, s)), checkpoints.get(m), data, rd, cache)
+    val_pairs = make_pairs(tables['audio', 'val'], tables['image', 'val'], n_per_category, seed)
+    test_pairs = make_pairs(tables['audio', 'test'], tables['image', 'test'], n_per_category, seed + 1)
+    fit = fit_fusion(val_pairs.p_audio, val_pairs.p_image, val_pairs.label, val_pairs.category)
+    rep_val, rep_test = (paired_report(p, fit, thr['audio'], thr['image']) for p in (val_pairs, test_pairs))
+    dest = Path(out) if out else fusion_path()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    doc = {**fit, 'fitted_on': f'val pairs ({n_per_category} per category, seed {seed})', 'n_per_category': n_per_category,
+           'seed': seed, 'single_thresholds': thr, 'val': rep_val.round(6).to_dict(), 'test': rep_test.round(6).to_dict()}
+    dest.write_text(json.dumps(doc, indent=2))
+    rep_test.to_csv(rd/'paired_report.csv')
+    (rd/'paired_report.md').write_text('## Paired evaluation: test pairs (accuracy per category and overall; balanced accuracy; eer = EER of each column score over all pairs)\n\n' + markdown_table(rep_test.round(4)) + '\n')
+    import matplotlib; matplotlib.use('Agg')
+    plot_paired_report(rep_test.drop(index='balanced'), 'Paired test evaluation (FakeAVCeleb categories)').savefig(rd/'paired_report.png', dpi=110)
+    return {'fit': fit, 'test': rep_test, 'fusion': dest, 'report_dir': rd}

@@ -29,7 +29,7 @@ from ..models.registry import ClosedForm
 from ..augment import image as augment_image
 from .. import faces
 from ..calibration import fit_calibrator
-from .engine import _write_metrics_csv, cleanup_distributed, fit, predict_logits, seed_everything, setup_distributed
+from .engine import write_metrics_csv, cleanup_distributed, fit, predict_logits, seed_everything, setup_distributed
 
 # %% auto #0
 __all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'split_dataset', 'make_datasets',
@@ -308,7 +308,7 @@ def fit_closed_form(model: nn.Module, # a detector with `fit_loader(loader, extr
     t0 = time.time()
     info = model.fit_loader(train_dl, extra)
     print(f'fitted {type(model).__name__} in closed form on {info} in {time.time() - t0:.1f} s', flush=True)
-    _write_metrics_csv(Path(out_dir)/'metrics.csv', [{'epoch': 1, 'seconds': time.time() - t0}])
+    write_metrics_csv(Path(out_dir)/'metrics.csv', [{'epoch': 1, 'seconds': time.time() - t0}])
     return {'best_epoch': 1, 'epochs_run': 1, 'stopped': 'closed-form fit', 'best_path': Path(out_dir)/'best.pt', 'history': [], 'fitted_on': info}
 
 def train_modality(modality: str, # 'audio' or 'image'
