@@ -325,11 +325,12 @@ def ensemble(checkpoints: Param(nargs='+', opt=False) = None, # member .safetens
              out: Param(required=True) = None, # destination .safetensors
              data: str | None = None, # data root holding the validation split (default: the first member's data.root)
              bundle: bool = False, # also write it as the packaged default (deepfake_nb/weights/<modality>.safetensors + card)
+             soup: bool = False, # average the members' weights instead (one architecture, fine-tuned from one pretrained start): the cost of one model
              threads: int = 0 # torch CPU threads (0 = torch default)
             ) -> int:
-    "Average the logits of independently trained checkpoints; calibrate on the validation split and save one checkpoint."
+    "Average the logits (or, with --soup, the weights) of independently trained checkpoints; calibrate on the validation split and save one checkpoint."
     if threads: torch.set_num_threads(threads)
-    try: r = merge_checkpoints(checkpoints, out, data, bundle, 'deepfake-ensemble ' + shlex.join(command_line()))
+    try: r = merge_checkpoints(checkpoints, out, data, bundle, 'deepfake-ensemble ' + shlex.join(command_line()), soup)
     except (BadInputError, ImportError) as e:
         return report('deepfake-ensemble', e)
     eers = ', '.join(f"{m['val_eer']:.4f}" for m in r['members'])

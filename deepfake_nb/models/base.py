@@ -13,9 +13,12 @@ __all__ = ['weight_average', 'fold_batchnorm']
 
 # %% ../../nbs/04_models.base.ipynb #7e9c08bc
 def weight_average(model: nn.Module, # the model being trained (unwrapped)
-                   decay: float # EMA decay per optimizer step; 0 = no averaging
+                   decay: float, # EMA decay per optimizer step; 0 = no averaging
+                   uniform: bool = False # instead an equal-weight mean of every update (SWA); `decay` must then be 0
                   ) -> nn.Module | None:
-    "An EMA copy of `model` (parameters and buffers) updated by `.update_parameters(model)`, or None when `decay` is 0."
+    "An EMA (or uniform) copy of `model` (parameters and buffers) updated by `.update_parameters(model)`, or None when neither is asked."
+    if uniform and decay: raise ValueError(f'train.ema ({decay}) and train.swa_start exclude each other: set one of them to 0')
+    if uniform: return AveragedModel(model, use_buffers=True)
     if not decay: return None
     if not 0 < decay < 1: raise ValueError(f'train.ema must be 0 (off) or in (0, 1), got {decay}')
     return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)

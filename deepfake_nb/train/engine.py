@@ -310,7 +310,8 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
     sample_ndim = None
     steps = max(1, len(loader))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, partial(warmup_cosine, warmup=round(tc.warmup_epochs * steps), total=tc.epochs * steps))
-    ema = weight_average(raw, float(tc.get('ema', 0) or 0))
+    swa_from = int(tc.get('swa_start', 0) or 0)   # 1-based epoch from which the uniform average runs (0 = off)
+    ema = weight_average(raw, float(tc.get('ema', 0) or 0), uniform=swa_from > 0)
     amp = amp_settings(cfg, env.device)
     scaler = torch.amp.GradScaler('cuda', enabled=amp[0] and amp[1] == torch.float16)
     start, best, best_epoch, bad, history, stopped = 0, float('inf'), -1, 0, [], ''
@@ -356,7 +357,7 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
             opt.zero_grad(set_to_none=True)
             scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
             step += 1
-            if ema is not None: ema.update_parameters(raw)
+            if ema is not None and epoch + 1 >= swa_from: ema.update_parameters(raw)
             tot += float(loss.detach()) * len(y); n += len(y)
             bar.set_postfix(loss=f'{tot / max(n, 1):.4f}', refresh=False)
             if budget > 0:
@@ -364,7 +365,7 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
                 if over: stopped = f'time budget of {tc.max_minutes} min'; break
         tot, n = _all_sum(env, [tot, float(n)])
         _sync_buffers(raw, env)
-        judged = raw if ema is None else ema.module   # the weights that are validated and saved as best.pt
+        judged = raw if ema is None or int(ema.n_averaged) == 0 else ema.module   # the weights that are validated and saved as best.pt
         dec = [0.0, 0.0, 0.0]
         if env.main:
             logits_v, labels_v, vloss = evaluate(judged, val_loader, loss_fn, env.device, amp, sample_ndim)

