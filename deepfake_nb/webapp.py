@@ -515,6 +515,7 @@ def score_in_browser(url: str, # the page, e.g. http://127.0.0.1:7860
             page.route('**/*', route)
             page.goto(url, wait_until='load', timeout=ms)
             page.locator('#score-button').wait_for(timeout=ms)
+            if page.locator('#examples').count(): page.locator('#examples button').first.wait_for(timeout=ms)   # the row renders after the button
             examples = page.locator('#examples button').all_inner_texts() if page.locator('#examples').count() else []
             if example:
                 page.locator('#examples button').get_by_text(example, exact=True).first.click(timeout=ms)
