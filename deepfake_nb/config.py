@@ -122,7 +122,7 @@ RULES: dict[str, tuple] = {
     'train.epochs': _int(1, 10**6), 'train.batch_size': _int(1, 65536), 'train.lr': _real(0, 10, lo_open=True), 'train.weight_decay': _real(0, 10),
     'train.warmup_epochs': _real(0, 10**6), 'train.patience': _int(1, 10**6), 'train.amp': _one_of('auto', True, False),
     'image_model.pretrained': ((lambda v: isinstance(v, bool) or (isinstance(v, str) and v.startswith('pypi:'))), 'true | false | pypi:<name>'),
-    'train.max_minutes': _real(0, 10**7), 'train.out_dir': _NAME, 'train.threads': _int(0, 4096), 'train.ema': _real(0, 1, hi_open=True), 'train.swa_start': _int(0, 10**6),
+    'train.max_minutes': _real(0, 10**7), 'train.out_dir': _NAME, 'train.threads': _int(0, 4096), 'train.ema': _real(0, 1, hi_open=True), 'train.swa_start': _int(0, 10**6), 'train.select': _one_of('pooled', 'mean', 'worst'),
     'calibration.method': _one_of('auto', 'temperature', 'bayes_logistic', 'none'), 'calibration.ece_bins': _int(1, 1000),
     'fusion.alpha': _PROB, 'fusion.inconsistency_weight': _real(0, 10), 'fusion.threshold': _real(0, 1, lo_open=True, hi_open=True),
     'export.out_dir': _NAME, 'export.opset': _int(7, 30),

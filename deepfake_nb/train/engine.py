@@ -8,7 +8,7 @@ import csv, inspect, io, json, math, os, random, time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 import numpy as np
 import torch
 import torch.nn as nn
@@ -24,9 +24,10 @@ from ..metrics import compute_eer
 from ..data.io import BadInputError
 
 # %% auto #0
-__all__ = ['METRIC_COLUMNS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device', 'setup_distributed',
-           'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader', 'warmup_cosine', 'amp_settings',
-           'evaluate', 'predict_logits', 'val_metrics', 'write_metrics_csv', 'fit']
+__all__ = ['SELECT_RULES', 'METRIC_COLUMNS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device',
+           'setup_distributed', 'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader',
+           'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'selection_score',
+           'write_metrics_csv', 'fit']
 
 # %% ../../nbs/10_train.engine.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -247,14 +248,39 @@ def val_metrics(logits: np.ndarray, # validation logits (higher = more fake)
     if len(np.unique(labels)) < 2 or not np.isfinite(logits).all(): return {'eer': float('nan'), 'auc': float('nan'), 'acc': acc}
     return {'eer': compute_eer(logits, labels)[0], 'auc': float(roc_auc_score(labels, logits)), 'acc': acc}
 
+# %% ../../nbs/10_train.engine.ipynb #dec05c77
+SELECT_RULES = ('pooled', 'mean', 'worst')
+
+def selection_score(logits: np.ndarray, # validation logits (higher = more fake)
+                    labels: np.ndarray, # 0 real / 1 fake
+                    groups: Sequence[str] | None = None, # a group name (data root) per item, or None
+                    rule: str = 'pooled' # one of SELECT_RULES
+                   ) -> tuple[float, dict]:
+    "(EER that model selection minimises under `rule`, {'val_eer@g', 'val_auc@g'} per group)."
+    if rule not in SELECT_RULES: raise ValueError(f'train.select must be one of {SELECT_RULES}, got {rule!r}')
+    logits, labels = np.asarray(logits), np.asarray(labels)
+    pooled = val_metrics(logits, labels)['eer']
+    if groups is None: return pooled, {}
+    groups = np.asarray(groups)
+    if len(groups) != len(labels): raise ValueError(f'{len(groups)} validation group names for {len(labels)} validation items')
+    per, eers = {}, []
+    for g in dict.fromkeys(groups.tolist()):
+        m = val_metrics(logits[groups == g], labels[groups == g])
+        per[f'val_eer@{g}'], per[f'val_auc@{g}'] = m['eer'], m['auc']
+        if not math.isnan(m['eer']): eers.append(m['eer'])
+    if rule == 'pooled' or not eers: return pooled, per
+    return (float(np.mean(eers)) if rule == 'mean' else float(np.max(eers))), per
+
 # %% ../../nbs/10_train.engine.ipynb #45a5c62b
 METRIC_COLUMNS = ['epoch', 'train_loss', 'val_loss', 'val_eer', 'val_auc', 'val_acc', 'lr', 'seconds']
 
 def write_metrics_csv(path: Path, # the run's metrics.csv
-                      history: list[dict] # one row per epoch (keys of METRIC_COLUMNS; others ignored)
+                      history: list[dict] # one row per epoch (keys of METRIC_COLUMNS and per-root 'val_eer@g' / 'val_auc@g'; others ignored)
                      ) -> None:
     "Rewrite `metrics.csv` (atomically) from the epoch history."
-    buf = io.StringIO(); w = csv.DictWriter(buf, METRIC_COLUMNS, extrasaction='ignore'); w.writeheader()
+    groups = list(dict.fromkeys(k for row in history for k in row if '@' in k))   # per-root columns (`selection_score`), after the standard ones
+    cols = METRIC_COLUMNS[:6] + groups + METRIC_COLUMNS[6:]
+    buf = io.StringIO(); w = csv.DictWriter(buf, cols, extrasaction='ignore'); w.writeheader()
     for row in history: w.writerow({k: (f'{v:.6g}' if isinstance(v, float) else v) for k, v in row.items()})
     _atomic_write(path, lambda tmp: Path(tmp).write_text(buf.getvalue()))
 
@@ -295,8 +321,9 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
         cfg, # full config (uses `cfg.train`, `cfg.seed`, `cfg.device`)
         out_dir: str | Path, # where last.pt, best.pt and metrics.csv go
         loss_fn: Callable, # loss(logits, embeddings, labels), e.g. `DetectionLoss(cfg)`
+        val_groups: Sequence[str] | None = None # data-root name per validation item in loader order: per-root columns, `train.select`
        ) -> dict:
-    "Train with AdamW + warm-up/cosine, early stopping on validation EER, atomic checkpoints and resume; DDP-aware."
+    "Train with AdamW + warm-up/cosine, early stopping on validation EER (`train.select`), atomic checkpoints and resume; DDP-aware."
     tc, env = cfg.train, setup_distributed(cfg)
     out_dir = Path(out_dir)
     if env.main: out_dir.mkdir(parents=True, exist_ok=True)
@@ -370,10 +397,11 @@ def fit(model: nn.Module, # the detector (not yet wrapped in DDP)
         if env.main:
             logits_v, labels_v, vloss = evaluate(judged, val_loader, loss_fn, env.device, amp, sample_ndim)
             m = val_metrics(logits_v, labels_v)
-            score = m['eer'] if not math.isnan(m['eer']) else vloss
+            sel, per_root = selection_score(logits_v, labels_v, val_groups, tc.get('select') or 'pooled')
+            score = sel if not math.isnan(sel) else vloss
             improved = score < best
             row = {'epoch': epoch + 1, 'train_loss': tot / max(n, 1), 'val_loss': vloss, 'val_eer': m['eer'],
-                   'val_auc': m['auc'], 'val_acc': m['acc'], 'lr': opt.param_groups[0]['lr'], 'seconds': time.time() - te}
+                   'val_auc': m['auc'], 'val_acc': m['acc'], **per_root, 'lr': opt.param_groups[0]['lr'], 'seconds': time.time() - te}
             dec = [float(improved), score, 0.0]
         improved, score, _ = _broadcast(env, dec)
         if improved: best, best_epoch, bad = score, epoch, 0

@@ -32,7 +32,7 @@ from ..calibration import fit_calibrator
 from .engine import write_metrics_csv, cleanup_distributed, fit, predict_logits, seed_everything, setup_distributed
 
 # %% auto #0
-__all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'split_dataset', 'make_datasets',
+__all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'root_groups', 'split_dataset', 'make_datasets',
            'operating_point', 'model_card', 'card_dataset_id', 'card_front_matter', 'with_front_matter',
            'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'window_batches', 'fit_closed_form',
            'train_modality']
@@ -127,6 +127,16 @@ def _extra_items(root: str | Path, # an entry of `cfg.data.extra_roots`
     "The items of `split` in an extra data root; a root that has other splits but not this one (train-only synthetic fakes) gives none."
     items = find_items(root, modality)
     return [it for it in items if it.split == split] if any(it.split for it in items) else find_items(root, modality, split)
+
+def root_groups(items: Sequence, # dataset items (`Item`s with a `path`)
+                roots: Sequence[str | Path] # `cfg.data.root` and `cfg.data.extra_roots`
+               ) -> list[str]:
+    "The folder name of the data root each item comes from (the deepest root that holds its file), for per-root validation figures."
+    rs = sorted(((Path(r).resolve(), Path(str(r).rstrip('/')).name or str(r)) for r in roots), key=lambda t: -len(t[0].parts))
+    def root_of(it):
+        f = Path(it.path).resolve()
+        return next((name for r, name in rs if f.is_relative_to(r)), '?')
+    return [root_of(it) for it in items]
 
 def split_dataset(modality: str, # 'audio' or 'image'
                   cfg, # full config (uses cfg.data, the modality sections and cfg.augment)
@@ -335,7 +345,9 @@ def train_modality(modality: str, # 'audio' or 'image'
         clean = cfg[f'{modality}_model'].get('stats_clean_windows', False)
         extra = window_batches(make_loader(type(train_ds)(train_ds.items, cfg, train=False), cfg, train=False), spec['sample_ndim']) if clean else ()
         res = fit_closed_form(model, train_dl, out_dir, extra)
-    else: res = fit(model, train_dl, val_dl, cfg, out_dir, loss_fn)
+    else:
+        extra = cfg.data.get('extra_roots') or []   # per-root validation figures and `train.select` when several roots are pooled
+        res = fit(model, train_dl, val_dl, cfg, out_dir, loss_fn, val_groups=root_groups(val_ds.items, [cfg.data.root, *extra]) if extra else None)
     res['model'] = model
     if not env.main: return res
     if res['best_path'].exists(): model.load_state_dict(load_state(res['best_path'])['model'])
