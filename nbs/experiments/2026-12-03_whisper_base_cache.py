@@ -9,7 +9,7 @@
 # package pads to 7.68 s).
 # Run from the repository root:  PYTHONPATH=. python nbs/experiments/2026-12-03_whisper_base_cache.py {dev|wide} [PASSES [ENCODERS [OUT]]]
 # (defaults 3 tiny,base /tmp/whisper_base; the later passes of 2026-12-03 used `1 base,dmos /tmp/dmos` and `9 base /tmp/whisper_base9`;
-# 2026-12-07: `3 base,resem /tmp/resem`, with `pip install --no-deps resemblyzer==0.1.4`)
+# 2026-12-07: `3 base,resem /tmp/resem`, with `pip install --no-deps resemblyzer==0.1.4`; fourth pass of 2026-12-07: `3 dyn /tmp/dyn`)
 import sys, time
 from pathlib import Path
 import numpy as np, torch
@@ -58,7 +58,16 @@ def resemblyzer_features():
         return torch.cat([h.mean(1), h.std(1), e], 1)
     return 3 * 256, fn
 
-MAKE = {'tiny': lambda: whisper(None), 'base': lambda: whisper('pypi:whisper-base'), 'dmos': distillmos_features, 'resem': resemblyzer_features}
+def whisper_dynamics(upto: int = 3):
+    "Feature width and function of Whisper base's states 0..upto: mean, std and std of the frame-to-frame difference (lab of 2026-12-07, fourth pass)."
+    d = EncoderStatsDetector(build_encoder('pypi:whisper-base')).eval()
+    def fn(x):
+        x = x - x.mean(-1, keepdim=True); x = x * (d.target / (x.pow(2).mean(-1, keepdim=True).sqrt() + 1e-8))
+        hs = d.encoder(x, upto=upto)[:upto + 1]   # [L, B, frames, 512]
+        return torch.cat([hs.mean(2), hs.std(2), hs.diff(dim=2).std(2)], -1).permute(1, 0, 2).flatten(1)
+    return (upto + 1) * 3 * 512, fn
+
+MAKE = {'tiny': lambda: whisper(None), 'base': lambda: whisper('pypi:whisper-base'), 'dmos': distillmos_features, 'resem': resemblyzer_features, 'dyn': whisper_dynamics}
 FEATS = {k: MAKE[k]() for k in ENCS}
 dims = {k: w for k, (w, _) in FEATS.items()}
 def feats(x):

