@@ -15,12 +15,11 @@ from safetensors.torch import load_file, save_file
 
 from .infer.detector import prep_audio, crop_face, _error_message, Branch
 from .faces import FaceCropper
-from .metrics import binary_metrics
 from .calibration import fit_calibrator
 from .checkpoint import checkpoint_meta, _atomic_write
 from .data.datasets import find_items
 from .data.io import BadInputError
-from .train.recipe import operating_point, bundle_checkpoint
+from .train.recipe import operating_point, bundle_checkpoint, rule_rates
 
 # %% auto #0
 __all__ = ['score_items', 'recalibrate']
@@ -44,16 +43,6 @@ def score_items(branch, # a `detector.Branch`
     return np.asarray(z, dtype=np.float64), np.asarray(y, dtype=int), skipped
 
 # %% ../nbs/13_recalibrate.ipynb #4c7d6efe
-def _rates(p: np.ndarray, y: np.ndarray, lo: float, hi: float, n_bins: int, old: np.ndarray | None = None) -> dict:
-    "ECE, EER, AUC and the three-outcome rates of calibrated scores `p` at (lo, hi)."
-    m = binary_metrics(p, y, threshold=hi, n_bins=n_bins) if len(set(y.tolist())) == 2 else {}
-    out = {'n_real': int((y == 0).sum()), 'n_fake': int((y == 1).sum()), 'ece': m.get('ece'), 'eer': m.get('eer'), 'auc': m.get('auc'),
-           'miss_rate': float((p[y == 1] < lo).mean()) if (y == 1).any() else None,
-           'false_alarm_rate': float((p[y == 0] >= hi).mean()) if (y == 0).any() else None,
-           'uncertain_rate': float(((p >= lo) & (p < hi)).mean()) if len(p) else None}
-    if old is not None and m: out['ece_before'] = binary_metrics(old, y, threshold=hi, n_bins=n_bins).get('ece')
-    return out
-
 def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
                 roots: Sequence[str | Path], # data roots whose validation splits are used (e.g. ../shared/data, ../shared/data/wide)
                 out: str | Path, # the new checkpoint (may equal `checkpoint`)
@@ -82,9 +71,9 @@ def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
     op = operating_point(p, y, f'{split} of ' + ' + '.join(map(str, roots)), miss_target, false_alarm_target)
     nb = int(b.cfg.calibration.ece_bins)
     report = {'checkpoint': str(checkpoint), 'out': str(out), 'modality': modality, 'calibration': cal.to_dict(), 'operating_point': op,
-              'sets': {r: {**_rates(np.asarray(cal(v[0]), dtype=np.float64), v[1], op['real_below'], op['fake_above'], nb, b.calibrate(v[0])),
+              'sets': {r: {**rule_rates(np.asarray(cal(v[0]), dtype=np.float64), v[1], op['real_below'], op['fake_above'], nb, b.calibrate(v[0])),
                            'skipped': len(v[2])} for r, v in per.items() if len(v[0])},
-              'all': _rates(p, y, op['real_below'], op['fake_above'], nb, b.calibrate(z)), 'skipped': sum(len(v[2]) for v in per.values())}
+              'all': rule_rates(p, y, op['real_below'], op['fake_above'], nb, b.calibrate(z)), 'skipped': sum(len(v[2]) for v in per.values())}
     with safe_open(str(checkpoint), framework='pt', device='cpu') as f: raw = dict(f.metadata() or {})
     tensors = load_file(str(checkpoint))
     metrics = json.loads(raw.get('metrics') or '{}') or {}

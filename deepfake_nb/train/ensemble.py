@@ -15,7 +15,7 @@ from ..checkpoint import checkpoint_meta, load_checkpoint, save_checkpoint
 from ..config import to_attrdict
 from ..data.io import BadInputError
 from ..data.loaders import make_loader
-from .recipe import MODALITY_SPECS, split_dataset, calibrate_on_val, model_card, bundle_checkpoint
+from .recipe import MODALITY_SPECS, split_dataset, split_groups, calibrate_on_val, model_card, bundle_checkpoint
 
 # %% auto #0
 __all__ = ['first_difference', 'check_members', 'soup_models', 'model_name', 'ensemble_card', 'merge_checkpoints']
@@ -97,7 +97,7 @@ def merge_checkpoints(paths: Sequence[str | Path], # member checkpoints (one inp
     models = [load_checkpoint(p, modality=modality)[0] for p in paths]
     model = (soup_models(models) if soup else Ensemble(models)).eval()
     va = split_dataset(modality, cfg, cfg.data.val_split)
-    cal, op, val = calibrate_on_val(model, make_loader(va, cfg, train=False), cfg, MODALITY_SPECS[modality]['sample_ndim'])
+    cal, op, val = calibrate_on_val(model, make_loader(va, cfg, train=False), cfg, MODALITY_SPECS[modality]['sample_ndim'], split_groups(va, cfg))
     members = [{'checkpoint': str(p), 'model': model_name(modality, m['config']), 'seed': m['config'].seed,
                 'val_eer': float((m['operating_point'] or {}).get('eer', float('nan')))} for p, m in zip(paths, metas)]
     metrics = {'val': val, 'members': members, 'n_train': metas[0]['metrics'].get('n_train', '?'), 'n_val': len(va)}

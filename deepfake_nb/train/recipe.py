@@ -32,10 +32,10 @@ from ..calibration import fit_calibrator
 from .engine import write_metrics_csv, cleanup_distributed, fit, predict_logits, seed_everything, setup_distributed
 
 # %% auto #0
-__all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'root_groups', 'split_dataset', 'make_datasets',
-           'operating_point', 'model_card', 'card_dataset_id', 'card_front_matter', 'with_front_matter',
-           'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'window_batches', 'fit_closed_form',
-           'train_modality']
+__all__ = ['MODALITY_SPECS', 'CARD_LICENSE', 'PIPELINE_TAGS', 'RealNegatives', 'root_groups', 'split_groups', 'split_dataset',
+           'make_datasets', 'operating_point', 'model_card', 'rule_rates', 'card_dataset_id', 'card_front_matter',
+           'with_front_matter', 'split_front_matter', 'bundle_checkpoint', 'calibrate_on_val', 'window_batches',
+           'fit_closed_form', 'train_modality']
 
 # %% ../../nbs/10_train.recipe.ipynb #f4f9c442
 class RealNegatives(Dataset):
@@ -138,6 +138,13 @@ def root_groups(items: Sequence, # dataset items (`Item`s with a `path`)
         return next((name for r, name in rs if f.is_relative_to(r)), '?')
     return [root_of(it) for it in items]
 
+def split_groups(ds, # a dataset built by `split_dataset`
+                 cfg # full config (uses cfg.data.root and cfg.data.extra_roots)
+                ) -> list[str] | None:
+    "`root_groups` of a dataset's items when the config pools several data roots, else None."
+    extra = cfg.data.get('extra_roots') or []
+    return root_groups(ds.items, [cfg.data.root, *extra]) if extra else None
+
 def split_dataset(modality: str, # 'audio' or 'image'
                   cfg, # full config (uses cfg.data, the modality sections and cfg.augment)
                   split: str, # split folder / manifest split to read
@@ -197,13 +204,18 @@ def model_card(modality: str, cfg, metrics: dict, op: dict, calibration: dict, c
     lines = [f'# deepfake_nb {modality} detector', '',
              f'Binary real/fake {"voice" if modality == "audio" else "face-image"} detector; score = calibrated probability that the input is FAKE.', '',
              '## Training', '',
-             f'* data: `{cfg.data.root}` (train split `{cfg.data.train_split}`: {metrics.get("n_train", "?")} items; validation split `{cfg.data.val_split}`: {metrics.get("n_val", "?")} items)',
+             f'* data: `{cfg.data.root}`{"".join(f" + `{r}`" for r in (cfg.data.get("extra_roots") or []))} (train split `{cfg.data.train_split}`: {metrics.get("n_train", "?")} items; validation split `{cfg.data.val_split}`: {metrics.get("n_val", "?")} items)',
              *([f'* epochs run: {t.get("epochs_run")}, best epoch: {t.get("best_epoch")}, stop reason: {t.get("stopped") or "epoch limit"}'] if t else []),
              f'* seed: {cfg.seed}; command: `{command}`' if command else f'* seed: {cfg.seed}',
              f'* calibration: `{json.dumps(calibration)}`', '',
              '## Validation figures (model selection and calibration split; not a test result)', '',
              '| metric | value |', '|---|---|']
     lines += [f'| {k} | {fmt(v[k])} |' for k in ('eer', 'auc', 'accuracy', 'balanced_accuracy', 'ece', 'min_tdcf', 'n_real', 'n_fake') if k in v]
+    if v.get('by_root'):   # several pooled roots: each root's part of the validation split, at the shipped rule
+        pc = lambda x: '' if x is None else f'{x:.1%}'
+        lines += ['', '| validation set | reals | fakes | EER | AUC | ECE | fakes called real | reals called fake | uncertain |', '|---|---|---|---|---|---|---|---|---|']
+        lines += [f"| {r} | {m['n_real']} | {m['n_fake']} | {fmt(m['eer']) if m['eer'] is not None else ''} | {fmt(m['auc']) if m['auc'] is not None else ''} | "
+                  f"{fmt(m['ece']) if m['ece'] is not None else ''} | {pc(m['miss_rate'])} | {pc(m['false_alarm_rate'])} | {pc(m['uncertain_rate'])} |" for r, m in v['by_root'].items()]
     lines += ['', f'Operating point (EER threshold on calibrated validation scores): threshold {op["threshold"]:.4f}, FAR {op["far"]:.4f}, FRR {op["frr"]:.4f}, precision {op["precision"]:.4f}, recall {op["recall"]:.4f}.', '',
               *([f'Verdict rule: real when P(fake) < {op["real_below"]:.4f}, fake when P(fake) >= {op["fake_above"]:.4f}, uncertain in between (validation: {op.get("miss_rate", float("nan")):.1%} of fakes called real, {op.get("false_alarm_rate", float("nan")):.1%} of reals called fake, {op.get("uncertain_rate", float("nan")):.1%} uncertain; targets {op.get("miss_target", 0):.0%} / {op.get("false_alarm_target", 0):.0%}).', ''] if 'real_below' in op else []),
               '## Limitations', '',
@@ -211,6 +223,23 @@ def model_card(modality: str, cfg, metrics: dict, op: dict, calibration: dict, c
               '* Test-split and held-out figures come from `deepfake-evaluate`, not from this card.',
               '* A score is evidence, not proof: do not use it as the sole basis for consequential decisions.']
     return '\n'.join(lines) + '\n'
+
+def rule_rates(p: np.ndarray, # calibrated P(fake) per item
+               y: np.ndarray, # 0 real / 1 fake
+               lo: float, # `real_below` of the three-outcome rule
+               hi: float, # `fake_above` of the three-outcome rule
+               n_bins: int, # bins of the calibration error
+               old: np.ndarray | None = None # the scores before a recalibration, for `ece_before`
+              ) -> dict:
+    "Counts, ECE, EER, AUC and the three-outcome rates (fakes called real, reals called fake, uncertain) of calibrated scores `p` at (lo, hi)."
+    m = binary_metrics(p, y, threshold=hi, n_bins=n_bins) if len(set(y.tolist())) == 2 else {}
+    out = {'n_real': int((y == 0).sum()), 'n_fake': int((y == 1).sum()), 'ece': m.get('ece'), 'eer': m.get('eer'), 'auc': m.get('auc'),
+           'miss_rate': float((p[y == 1] < lo).mean()) if (y == 1).any() else None,
+           'false_alarm_rate': float((p[y == 0] >= hi).mean()) if (y == 0).any() else None,
+           'uncertain_rate': float(((p >= lo) & (p < hi)).mean()) if len(p) else None}
+    if old is not None and m: out['ece_before'] = binary_metrics(old, y, threshold=hi, n_bins=n_bins).get('ece')
+    return out
+
 
 # %% ../../nbs/10_train.recipe.ipynb #8fab1b34
 CARD_LICENSE = 'apache-2.0'  # the project's licence (settings.ini), also the weights'
@@ -237,6 +266,7 @@ def card_front_matter(modality: str, # 'audio' or 'image'
     data = cfg.get('data', {}) if isinstance(cfg, dict) else {}
     rec = metrics.get('recalibration') or {}
     if rec.get('sets'): sets = {root: m for root, m in rec['sets'].items()}
+    elif (metrics.get('val') or {}).get('by_root'): sets = dict(metrics['val']['by_root'])   # a multi-root training run: each root apart
     else: sets = {data.get('root', 'data'): metrics.get('val', {})}
     names = {'eer': 'EER', 'auc': 'ROC AUC', 'ece': 'expected calibration error', 'miss_rate': 'fakes called real (shipped rule)',
              'false_alarm_rate': 'reals called fake (shipped rule)', 'uncertain_rate': 'uncertain (shipped rule)'}
@@ -290,14 +320,19 @@ def bundle_checkpoint(ckpt: str | Path, # a trained `model.safetensors`
 def calibrate_on_val(model: nn.Module, # the trained detector (or a merged ensemble)
                      val_dl: DataLoader, # validation loader
                      cfg, # full config (uses cfg.calibration and cfg.data.val_split)
-                     sample_ndim: int | None = None # dims of one input (1 waveform, 3 image), for multi-window batches
+                     sample_ndim: int | None = None, # dims of one input (1 waveform, 3 image), for multi-window batches
+                     groups: Sequence[str] | None = None # data-root name per validation item (`root_groups`): per-root figures under 'by_root'
                     ) -> tuple:
     "(calibrator, operating point, validation metrics): the calibrator named by the config fitted on the validation logits, the EER threshold of its scores."
     logits, labels = predict_logits(model, val_dl, sample_ndim)
     cal = fit_calibrator(logits, labels, method=cfg.calibration.method)
     probs = np.asarray(cal(logits), dtype=np.float64)
     op = operating_point(probs, labels, cfg.data.val_split)
-    return cal, op, binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins)
+    val = binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins)
+    if groups is not None:
+        g = np.asarray(groups)
+        val['by_root'] = {r: rule_rates(probs[g == r], labels[g == r], op['real_below'], op['fake_above'], cfg.calibration.ece_bins) for r in dict.fromkeys(g.tolist())}
+    return cal, op, val
 
 def window_batches(dl: DataLoader, # evaluation loader: batches [B, W, *sample] with NaN rows where a clip has fewer windows
                    sample_ndim: int # dims of one input (1 waveform, 3 image)
@@ -341,17 +376,16 @@ def train_modality(modality: str, # 'audio' or 'image'
     model = build_model(modality, cfg).to(env.device)
     loss_fn = DetectionLoss(cfg)   # image self-distillation (image_model.distill) is the model's own `extra_loss`
     if env.main: print(f'{modality}: {len(train_ds)} train / {len(val_ds)} val items, {sum(p.numel() for p in model.parameters()):,} parameters, device {env.device}, {env.world} process(es)', flush=True)
+    groups = split_groups(val_ds, cfg)   # several pooled roots: per-root validation figures, `train.select`
     if isinstance(model, ClosedForm):   # stats_clean_windows: also fit on every training clip's clean evaluation windows
         clean = cfg[f'{modality}_model'].get('stats_clean_windows', False)
         extra = window_batches(make_loader(type(train_ds)(train_ds.items, cfg, train=False), cfg, train=False), spec['sample_ndim']) if clean else ()
         res = fit_closed_form(model, train_dl, out_dir, extra)
-    else:
-        extra = cfg.data.get('extra_roots') or []   # per-root validation figures and `train.select` when several roots are pooled
-        res = fit(model, train_dl, val_dl, cfg, out_dir, loss_fn, val_groups=root_groups(val_ds.items, [cfg.data.root, *extra]) if extra else None)
+    else: res = fit(model, train_dl, val_dl, cfg, out_dir, loss_fn, val_groups=groups)
     res['model'] = model
     if not env.main: return res
     if res['best_path'].exists(): model.load_state_dict(load_state(res['best_path'])['model'])
-    cal, op, val = calibrate_on_val(model, val_dl, cfg, spec['sample_ndim'])
+    cal, op, val = calibrate_on_val(model, val_dl, cfg, spec['sample_ndim'], groups)
     metrics = {'val': val, 'training': {k: res[k] for k in ('best_epoch', 'epochs_run', 'stopped')},
                'n_train': len(train_ds), 'n_val': len(val_ds)}
     card = model_card(modality, cfg, metrics, op, cal.to_dict(), command)
