@@ -13,8 +13,8 @@ from fastcore.basics import AttrDict
 from . import __version__
 
 # %% auto #0
-__all__ = ['BOOL_OR_NAME', 'RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config', 'validate_config',
-           'to_attrdict', 'read_yaml', 'load_config', 'one_line', 'run_cli', 'report']
+__all__ = ['BOOL_OR_NAME', 'SELECT_RULES', 'RULES', 'MAX_CONFIG_BYTES', 'ConfigError', 'default_config', 'merge_config',
+           'validate_config', 'to_attrdict', 'read_yaml', 'load_config', 'one_line', 'run_cli', 'report']
 
 # %% ../nbs/00_config.ipynb #5833055b
 #| export
@@ -92,6 +92,8 @@ _PROB = _real(0, 1)
 _POS = _real(0, math.inf, lo_open=True)
 _NONNEG = _real(0)
 
+SELECT_RULES = ('pooled', 'mean', 'worst')   # train.select: the epoch with the lowest pooled EER, mean or worst of the per-root EERs (`train.engine.selection_score`)
+
 RULES: dict[str, tuple] = {
     'seed': _int(0, 2**32 - 1), 'device': ((lambda v: isinstance(v, str) and re.fullmatch(r'auto|cpu|cuda(:\d+)?|mps', v) is not None), 'auto | cpu | cuda | cuda:N'),
     'data.root': _NAME, 'data.extra_roots': ((lambda v: isinstance(v, list) and all(_NAME[0](x) for x in v)), 'a list of non-empty paths'),
@@ -122,7 +124,7 @@ RULES: dict[str, tuple] = {
     'train.epochs': _int(1, 10**6), 'train.batch_size': _int(1, 65536), 'train.lr': _real(0, 10, lo_open=True), 'train.weight_decay': _real(0, 10),
     'train.warmup_epochs': _real(0, 10**6), 'train.patience': _int(1, 10**6), 'train.amp': _one_of('auto', True, False),
     'image_model.pretrained': ((lambda v: isinstance(v, bool) or (isinstance(v, str) and v.startswith('pypi:'))), 'true | false | pypi:<name>'),
-    'train.max_minutes': _real(0, 10**7), 'train.out_dir': _NAME, 'train.threads': _int(0, 4096), 'train.ema': _real(0, 1, hi_open=True), 'train.swa_start': _int(0, 10**6), 'train.select': _one_of('pooled', 'mean', 'worst'),
+    'train.max_minutes': _real(0, 10**7), 'train.out_dir': _NAME, 'train.threads': _int(0, 4096), 'train.ema': _real(0, 1, hi_open=True), 'train.swa_start': _int(0, 10**6), 'train.select': _one_of(*SELECT_RULES),
     'calibration.method': _one_of('auto', 'temperature', 'bayes_logistic', 'none'), 'calibration.ece_bins': _int(1, 1000),
     'fusion.alpha': _PROB, 'fusion.inconsistency_weight': _real(0, 10), 'fusion.threshold': _real(0, 1, lo_open=True, hi_open=True),
     'export.out_dir': _NAME, 'export.opset': _int(7, 30),

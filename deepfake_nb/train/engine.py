@@ -22,12 +22,12 @@ from ..models.base import weight_average
 from ..models.registry import HasExtraLoss, HasTrainState
 from ..metrics import compute_eer
 from ..data.io import BadInputError
+from ..config import SELECT_RULES
 
 # %% auto #0
-__all__ = ['SELECT_RULES', 'METRIC_COLUMNS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device',
-           'setup_distributed', 'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader',
-           'warmup_cosine', 'amp_settings', 'evaluate', 'predict_logits', 'val_metrics', 'selection_score',
-           'write_metrics_csv', 'fit']
+__all__ = ['METRIC_COLUMNS', 'seed_everything', 'rng_state', 'set_rng_state', 'DistEnv', 'resolve_device', 'setup_distributed',
+           'cleanup_distributed', 'DistributedWeightedSampler', 'distribute_loader', 'warmup_cosine', 'amp_settings',
+           'evaluate', 'predict_logits', 'val_metrics', 'selection_score', 'write_metrics_csv', 'fit']
 
 # %% ../../nbs/10_train.engine.ipynb #417e6b43
 def seed_everything(seed: int # the seed for Python, NumPy and torch
@@ -249,8 +249,6 @@ def val_metrics(logits: np.ndarray, # validation logits (higher = more fake)
     return {'eer': compute_eer(logits, labels)[0], 'auc': float(roc_auc_score(labels, logits)), 'acc': acc}
 
 # %% ../../nbs/10_train.engine.ipynb #dec05c77
-SELECT_RULES = ('pooled', 'mean', 'worst')
-
 def selection_score(logits: np.ndarray, # validation logits (higher = more fake)
                     labels: np.ndarray, # 0 real / 1 fake
                     groups: Sequence[str] | None = None, # a group name (data root) per item, or None
