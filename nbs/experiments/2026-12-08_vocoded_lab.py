@@ -5,7 +5,7 @@
 # the augmented training windows, a clip's logit = mean over its clean windows. Rows differ only in the training clips.
 # Selection by wide val, dev val and leave-one-source-out CV over the 24 training sources of dev + wide; in LOSO the vocoded
 # twins of the held-out source's reals are held out with it (their speakers and words are that source's). No test split is read.
-#   PYTHONPATH=. python nbs/experiments/2026-12-08_vocoded_lab.py [--loso] SYSTEM ...
+#   PYTHONPATH=. python nbs/experiments/2026-12-08_vocoded_lab.py [--loso] SYSTEM ...   |   ... --per-system SYSTEM ... (after a run: AUC per fake system)
 import sys, importlib.util
 import numpy as np, pandas as pd
 spec = importlib.util.spec_from_file_location('wb', 'nbs/experiments/2026-12-03_whisper_base_lab.py')
@@ -33,7 +33,20 @@ VS = ('hifigan-universal', 'hifigan-ljspeech')
 SYSTEMS = {
     'base_12': System(),                                   # = the bundled member (lab figures of 2026-12-03)
     'voc_both': System(VS), 'voc_universal': System(VS[:1]), 'voc_ljspeech': System(VS[1:]), 'voc_both_half': System(VS, 0.5),
-    'voc_both_c003': System(VS, C=0.003), 'voc_both_c03': System(VS, C=0.03),
+    'voc_both_fifth': System(VS, 0.2), 'voc_both_c003': System(VS, C=0.003), 'voc_both_c03': System(VS, C=0.03),
 }
 
-if __name__ == '__main__': wb.main(SYSTEMS, sys.argv[1:])
+def per_system(names: list[str]) -> None:
+    "AUC of each fake system of wide val and dev val against all reals of its split, from the saved val logits of `names`."
+    from sklearn.metrics import roc_auc_score
+    va = {n: wb.load(n, 'val') for n in ('dev', 'wide')}; z = {m: np.load(f'{wb.C_DIR}/logits_{m}.npz') for m in names}
+    print('| split | fake system | n | ' + ' | '.join(names) + ' |'); print('|---|---|---|' + '---|' * len(names))
+    for n in ('wide', 'dev'):
+        y, sy = va[n]['labels'], va[n]['system']
+        for s in sorted(set(sy[y == 1])):
+            k = (y == 0) | (sy == s)
+            print(f'| {n} val | {s} | {(sy == s).sum()} | ' + ' | '.join(f'{roc_auc_score(y[k], z[m][n][k]):.3f}' for m in names) + ' |')
+
+if __name__ == '__main__':
+    if sys.argv[1:2] == ['--per-system']: per_system(sys.argv[2:])
+    else: wb.main(SYSTEMS, sys.argv[1:])

