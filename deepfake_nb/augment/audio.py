@@ -21,7 +21,8 @@ import torchaudio
 # %% auto #0
 __all__ = ['HIFIGAN_SR', 'HIFIGANS', 'VOCODERS', 'random_gain', 'random_pad', 'lnl_convolutive', 'isd_impulsive', 'ssi_additive',
            'rawboost', 'encode_mp3', 'mp3_roundtrip', 'mu_law', 'a_law', 'telephone', 'random_lowpass', 'AudioAugment',
-           'HiFiGAN', 'fold_weight_norm', 'load_hifigan', 'hifigan_mel', 'vocoder_negatives', 'make_negative_fn']
+           'HiFiGAN', 'fold_weight_norm', 'load_hifigan', 'hifigan_mel', 'match_long_term_spectrum',
+           'vocoder_negatives', 'make_negative_fn']
 
 # %% ../../nbs/02_augment.audio.ipynb #a19d10cd
 def _f32(x: np.ndarray) -> np.ndarray:
@@ -373,12 +374,27 @@ def _lpc(wave: np.ndarray, sr: int, rng: np.random.Generator, order: int = 16) -
         y[i * hop:i * hop + win] += ss.lfilter([1.0], A, exc) * w
     return y[:len(x)]
 
+def match_long_term_spectrum(y: np.ndarray, # the signal to equalise (float mono)
+                             ref: np.ndarray, # the signal whose long-term spectrum it should get
+                             n_fft: int = 512, # STFT size (hop n_fft / 4)
+                             smooth_bins: int = 9, # moving average of the log gain over this many bins
+                             max_db: float = 20.0 # gains are limited to +-max_db
+                            ) -> np.ndarray:
+    "`y` filtered so that its mean power spectrum equals `ref`'s (a smoothed, zero-phase gain per STFT bin); the length is kept."
+    _, _, Y = ss.stft(y, nperseg=n_fft, noverlap=3 * n_fft // 4)
+    _, _, R = ss.stft(ref, nperseg=n_fft, noverlap=3 * n_fft // 4)
+    g = 0.5 * (np.log(np.mean(np.abs(R) ** 2, 1) + 1e-12) - np.log(np.mean(np.abs(Y) ** 2, 1) + 1e-12))
+    g = np.clip(np.convolve(g, np.ones(smooth_bins) / smooth_bins, 'same'), -max_db / 20 * np.log(10), max_db / 20 * np.log(10))
+    out = ss.istft(Y * np.exp(g)[:, None], nperseg=n_fft, noverlap=3 * n_fft // 4)[1][:len(y)]
+    return np.pad(out, (0, len(y) - len(out)))
+
 VOCODERS: dict[str, Callable] = {'griffin_lim': _griffin_lim, 'world': _world, 'lpc': _lpc, **{m: _hifigan(n) for m, n in HIFIGANS.items()}}
 
 def vocoder_negatives(wave: np.ndarray, # real float32 mono waveform
                       sr: int = 16000, # sampling rate (Hz)
                       method: str = 'griffin_lim', # a key of VOCODERS: 'griffin_lim' | 'world' | 'lpc' | 'hifigan_universal' | 'hifigan_ljspeech'
-                      rng: np.random.Generator | None = None # random source
+                      rng: np.random.Generator | None = None, # random source
+                      match_spectrum: bool = False # also give the copy the input's long-term spectrum (`match_long_term_spectrum`)
                      ) -> np.ndarray:
     "Copy-synthesise a real clip through a vocoder, giving a fake training example of the same length and RMS."
     if method not in VOCODERS: raise ValueError(f"unknown vocoder method {method!r}; expected one of {', '.join(VOCODERS)}")
@@ -386,6 +402,7 @@ def vocoder_negatives(wave: np.ndarray, # real float32 mono waveform
     x = np.asarray(wave, dtype=np.float32)
     if len(x) < sr // 10: raise ValueError(f'vocoder_negatives needs at least 0.1 s of audio, got {len(x)} samples')
     y = np.nan_to_num(VOCODERS[method](x, sr, rng))
+    if match_spectrum: y = match_long_term_spectrum(y, x)
     y = y * np.sqrt(np.mean(x.astype(np.float64) ** 2) / (np.mean(y ** 2) + 1e-12))  # same loudness as the input
     return _f32(y)
 

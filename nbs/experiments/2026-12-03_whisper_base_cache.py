@@ -73,7 +73,7 @@ FEATS = {k: MAKE[k]() for k in ENCS}
 dims = {k: w for k, (w, _) in FEATS.items()}
 def feats(x):
     with torch.no_grad(): return {k: f(x).numpy().astype(np.float16) for k, (_, f) in FEATS.items()}
-name = sys.argv[1]; root = {'dev': '../shared/data', 'wide': '../shared/data/wide', 'voc': 'runs/voc'}[name]   # voc (2026-12-08): the vocoded reals, train only
+name = sys.argv[1]; root = {'dev': '../shared/data', 'wide': '../shared/data/wide', 'voc': 'runs/voc', 'voc_eq': 'runs/voc_eq'}[name]   # voc, voc_eq (2026-12-08): the vocoded reals, train only
 from deepfake_nb.data.io import BadInputError
 for split in ['val', 'train']:
     out = OUT/f'{name}_{split}.npz'

@@ -12,9 +12,9 @@ spec = importlib.util.spec_from_file_location('wb', 'nbs/experiments/2026-12-03_
 wb = importlib.util.module_from_spec(spec); spec.loader.exec_module(wb)
 wb.C_DIR = '/tmp/resem'
 
-def voc_cache(systems: tuple[str, ...], frac: float = 1.0) -> dict:
-    "The vocoded clips' cache, restricted to the vocoders in `systems` and a random share `frac`; `source` = the twin's source."
-    d = wb.load('voc', 'train'); man = pd.read_csv('runs/voc/audio/manifest.csv').set_index('id')
+def voc_cache(systems: tuple[str, ...], frac: float = 1.0, name: str = 'voc') -> dict:
+    "The vocoded clips' cache (`voc`, or `voc_eq`: the spectrum-matched copies), restricted to the vocoders in `systems` and a random share `frac`; `source` = the twin's source."
+    d = wb.load(name, 'train'); man = pd.read_csv(f'runs/{name}/audio/manifest.csv').set_index('id')
     orig = np.array([man.loc[i, 'speaker'].split(':')[0] for i in d['ids']])
     keep = np.isin(d['system'], systems) & (np.random.default_rng(0).random(len(orig)) < frac)
     out = {k: (v[:, keep] if k.startswith('aug_') else v[keep]) for k, v in d.items()}; out['source'] = orig[keep]
@@ -22,11 +22,11 @@ def voc_cache(systems: tuple[str, ...], frac: float = 1.0) -> dict:
 
 class System(wb.System):
     "The bundled member (states 1-2) trained on dev + wide train plus the vocoded twins of `systems` (a share `frac` of them)."
-    def __init__(self, systems=(), frac=1.0, C=0.01): super().__init__('base', [1, 2], C=C); self.vs, self.frac = systems, frac
+    def __init__(self, systems=(), frac=1.0, C=0.01, name='voc'): super().__init__('base', [1, 2], C=C); self.vs, self.frac, self.name = systems, frac, name
     def train_data(self, tr):
         X, y, src = super().train_data(tr)
         if not self.vs: return X, y, src
-        v = voc_cache(self.vs, self.frac); Xv, yv, it = self.rows(v)
+        v = voc_cache(self.vs, self.frac, self.name); Xv, yv, it = self.rows(v)
         return np.concatenate([X, Xv]), np.concatenate([y, yv]), np.concatenate([src, v['source'][it]])   # a twin carries its real's source: LOSO holds it out with it
 
 VS = ('hifigan-universal', 'hifigan-ljspeech')
@@ -34,6 +34,8 @@ SYSTEMS = {
     'base_12': System(),                                   # = the bundled member (lab figures of 2026-12-03)
     'voc_both': System(VS), 'voc_universal': System(VS[:1]), 'voc_ljspeech': System(VS[1:]), 'voc_both_half': System(VS, 0.5),
     'voc_both_fifth': System(VS, 0.2), 'voc_both_c003': System(VS, C=0.003), 'voc_both_c03': System(VS, C=0.03),
+    # second run: the copies equalised to their twins' long-term spectrum (runs/voc_eq)
+    'eq_both': System(VS, name='voc_eq'), 'eq_both_half': System(VS, 0.5, name='voc_eq'), 'eq_both_fifth': System(VS, 0.2, name='voc_eq'),
 }
 
 def per_system(names: list[str]) -> None:

