@@ -50,6 +50,7 @@ def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
                 method: str | None = None, # calibrator (None: the checkpoint config's `calibration.method`)
                 miss_target: float = 0.05, # share of validation fakes allowed below `real_below`
                 false_alarm_target: float = 0.05, # share of validation reals allowed at or above `fake_above`
+                per_root: bool = False, # both targets hold in every root on its own, not only in the pooled items
                 bundle: bool = False, # also install it as the packaged default of its modality (+ model card)
                 progress: bool = False # dots on stderr while scoring
                ) -> dict:
@@ -68,7 +69,8 @@ def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
     if len(set(y.tolist())) < 2: raise BadInputError(' + '.join(map(str, roots)), f'{modality} split {split!r} needs both real and fake items')
     cal = fit_calibrator(z, y, method=method or b.cfg.calibration.method)
     p = np.asarray(cal(z), dtype=np.float64)
-    op = operating_point(p, y, f'{split} of ' + ' + '.join(map(str, roots)), miss_target, false_alarm_target)
+    groups = np.concatenate([[r] * len(v[0]) for r, v in per.items()]) if per_root else None
+    op = operating_point(p, y, f'{split} of ' + ' + '.join(map(str, roots)), miss_target, false_alarm_target, groups)
     nb = int(b.cfg.calibration.ece_bins)
     report = {'checkpoint': str(checkpoint), 'out': str(out), 'modality': modality, 'calibration': cal.to_dict(), 'operating_point': op,
               'sets': {r: {**rule_rates(np.asarray(cal(v[0]), dtype=np.float64), v[1], op['real_below'], op['fake_above'], nb, b.calibrate(v[0])),
@@ -95,7 +97,7 @@ def _card(card: str, rep: dict) -> str:
              f"Calibrator `{json.dumps(rep['calibration'])}` and verdict thresholds refitted by `deepfake-calibrate` on {op['split']} "
              f"(supersedes the calibration and operating point above). Verdict: real when P(fake) < {op['real_below']:.4f}, fake when "
              f"P(fake) >= {op['fake_above']:.4f}, uncertain in between (targets: {op['miss_target']:.0%} of fakes called real, "
-             f"{op['false_alarm_target']:.0%} of reals called fake).", '',
+             f"{op['false_alarm_target']:.0%} of reals called fake{', in every validation set on its own' if op.get('per_root') else ''}).", '',
              '| validation set | reals | fakes | ECE before | ECE after | EER | fakes called real | reals called fake | uncertain |', '|---|---|---|---|---|---|---|---|---|']
     for name, m in list(rep['sets'].items()) + [('all', rep['all'])]:
         lines.append(f"| {name} | {m['n_real']} | {m['n_fake']} | {f(m.get('ece_before'))} | {f(m['ece'])} | {f(m['eer'])} | "

@@ -4,10 +4,13 @@
 
 # %% ../../nbs/02_augment.audio.ipynb #977535ae
 from __future__ import annotations
-import io
-from typing import Any, Callable
+import io, hashlib, time
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 import numpy as np
+import pandas as pd
+import soundfile as sf
 import scipy.signal as ss
 from scipy.linalg import solve_toeplitz
 import importlib.util
@@ -17,12 +20,15 @@ import os
 import sys
 import torch
 import torchaudio
+from ..data.datasets import find_items
+from ..data.io import load_audio, BadInputError
+
 
 # %% auto #0
 __all__ = ['HIFIGAN_SR', 'HIFIGANS', 'VOCODERS', 'random_gain', 'random_pad', 'lnl_convolutive', 'isd_impulsive', 'ssi_additive',
            'rawboost', 'encode_mp3', 'mp3_roundtrip', 'mu_law', 'a_law', 'telephone', 'random_lowpass', 'AudioAugment',
            'HiFiGAN', 'fold_weight_norm', 'load_hifigan', 'hifigan_mel', 'match_long_term_spectrum',
-           'vocoder_negatives', 'make_negative_fn']
+           'vocoder_negatives', 'make_negative_fn', 'vocoded_root']
 
 # %% ../../nbs/02_augment.audio.ipynb #a19d10cd
 def _f32(x: np.ndarray) -> np.ndarray:
@@ -415,3 +421,45 @@ def make_negative_fn(cfg: Any, # full config (uses cfg.augment.audio.negative_me
         if m not in VOCODERS: raise ValueError(f"augment.audio.negative_methods: unknown vocoder {m!r}; expected {', '.join(VOCODERS)}")
         if m in HIFIGANS: _hifigan_file(HIFIGANS[m])   # a missing wheel fails here, before training starts
     return lambda wave: vocoder_negatives(wave, sr, methods[rng.integers(0, len(methods))], rng)
+
+# %% ../../nbs/02_augment.audio.ipynb #776d91fd
+def _write_clip(path: Path, # .mp3 (MP3 64 kbit/s) or .flac (PCM 16)
+                wave: np.ndarray, # float mono waveform
+                sr: int # sampling rate (Hz)
+               ) -> None:
+    "Write `wave` as MP3 or FLAC by the suffix of `path`."
+    if path.suffix == '.mp3': path.write_bytes(encode_mp3(wave, 64000, sr))
+    else: sf.write(path, _f32(wave), sr, subtype='PCM_16')
+
+def vocoded_root(roots: Sequence[str | Path], # data roots whose real clips are copied
+                 out: str | Path, # the new data root (gets audio/<split>/fake/* and audio/manifest.csv)
+                 methods: Sequence[str] = ('hifigan_universal', 'hifigan_ljspeech'), # keys of VOCODERS, used in turn
+                 split: str = 'train', # the split whose reals are copied (and that the copies join)
+                 limit: int = 0, # copy only this many reals, a random choice (0 = all)
+                 max_seconds: float = 20.0, # longer clips are cut here
+                 match_spectrum: bool = True, # equalise each copy to its twin's long-term spectrum (band energy carries no label)
+                 sr: int = 16000, # sampling rate of the copies (Hz)
+                 seed: int = 0, # random choice of the reals and the vocoders' random sources
+                 progress: bool = False # a line on stderr every 25 clips
+                ) -> dict:
+    "Copy-synthesise the real clips of `split` in `roots` into a data root of fakes; returns {'written', 'skipped', 'out'}."
+    for m in methods:
+        if m not in VOCODERS: raise ValueError(f"unknown vocoder {m!r}; expected one of {', '.join(VOCODERS)}")
+        if m in HIFIGANS: _hifigan_file(HIFIGANS[m])   # a missing wheel fails before any work
+    reals = [it for r in roots for it in find_items(r, 'audio', split) if it.label == 0]
+    if not reals: raise BadInputError(' + '.join(map(str, roots)), f'no real audio clips in split {split!r}')
+    rng = np.random.default_rng(seed)
+    reals = [reals[i] for i in rng.permutation(len(reals))][:limit or None]
+    folder = Path(out)/'audio'/split/'fake'; folder.mkdir(parents=True, exist_ok=True)
+    rows, skipped, t0 = [], [], time.time()
+    for i, it in enumerate(reals):
+        m = methods[len(rows) % len(methods)]   # in turn over the clips written, so a bad file leaves the mix even
+        try: y = vocoder_negatives(load_audio(it.path, sr)[:int(max_seconds * sr)], sr, m, rng, match_spectrum)
+        except (BadInputError, ValueError, OSError) as e: skipped.append(f'{it.path}: {e}'); continue
+        cid = 'v' + hashlib.sha1(f'{m}:{it.path}'.encode()).hexdigest()[:12]
+        _write_clip(folder/(cid + ('.mp3' if Path(it.path).suffix.lower() == '.mp3' else '.flac')), y, sr)
+        rows.append(dict(id=cid, split=split, label='fake', source='vocoded-reals', system=m.replace('_', '-'),
+                         speaker=f'{it.source}:{it.speaker}', orig_path=str(it.path), duration_s=round(len(y) / sr, 3)))
+        if progress and (i + 1) % 25 == 0: print(f'{i + 1}/{len(reals)} clips, {time.time() - t0:.0f} s', file=sys.stderr, flush=True)
+    pd.DataFrame(rows, columns=['id', 'split', 'label', 'source', 'system', 'speaker', 'orig_path', 'duration_s']).to_csv(Path(out)/'audio'/'manifest.csv', index=False)
+    return {'written': len(rows), 'skipped': skipped, 'out': str(out)}

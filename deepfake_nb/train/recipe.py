@@ -172,20 +172,35 @@ def make_datasets(modality: str, # 'audio' or 'image'
     return tr, va
 
 # %% ../../nbs/10_train.recipe.ipynb #20b42507
+def _real_below(fakes: np.ndarray, # calibrated P(fake) of validation fakes
+                miss_target: float # share of them allowed below the threshold
+               ) -> float | None:
+    "The lowest threshold with at most `miss_target` of `fakes` below it (None without fakes)."
+    return float(np.sort(fakes)[int(np.floor(miss_target*len(fakes)))]) if len(fakes) else None
+
+def _fake_above(reals: np.ndarray, # calibrated P(fake) of validation reals
+                false_alarm_target: float # share of them allowed at or above the threshold
+               ) -> float | None:
+    "A threshold just above the real at the `1 - false_alarm_target` quantile, so about that share of `reals` lies at or above it (None without reals)."
+    return float(np.nextafter(np.sort(reals)[min(len(reals) - 1, int(np.ceil((1 - false_alarm_target)*len(reals))))], 1.0)) if len(reals) else None
+
 def operating_point(probs: np.ndarray, # calibrated probability of fake per validation item
                     labels: np.ndarray, # 0 real / 1 fake
                     split: str = 'val', # where the point was chosen
                     miss_target: float = 0.05, # fakes allowed below `real_below` (called real) on validation
-                    false_alarm_target: float = 0.05 # reals allowed at or above `fake_above` (called fake) on validation
+                    false_alarm_target: float = 0.05, # reals allowed at or above `fake_above` (called fake) on validation
+                    groups: Sequence | None = None # data-root name per item: every root must meet both targets on its own (None: the pooled items must)
                    ) -> dict:
     "EER threshold on calibrated scores with FAR/FRR/precision/recall there, and the two thresholds of the three-outcome rule."
     probs, labels = np.asarray(probs, dtype=np.float64), np.asarray(labels).astype(int)
     eer, thr = compute_eer(probs, labels)
     m = binary_metrics(probs, labels, threshold=thr)
     fakes, reals = np.sort(probs[labels == 1]), np.sort(probs[labels == 0])
-    lo = float(fakes[int(np.floor(miss_target*len(fakes)))]) if len(fakes) else float(thr)  # at most miss_target of the fakes lie below it
-    hi = float(reals[min(len(reals) - 1, int(np.ceil((1 - false_alarm_target)*len(reals))))]) if len(reals) else float(thr)  # about false_alarm_target of the reals at or above it
-    hi = float(np.nextafter(hi, 1.0)) if len(reals) else hi  # strictly above that real
+    g = np.zeros(len(probs), dtype=int) if groups is None else np.asarray(groups)
+    los = [_real_below(probs[(g == k) & (labels == 1)], miss_target) for k in dict.fromkeys(g.tolist())]
+    his = [_fake_above(probs[(g == k) & (labels == 0)], false_alarm_target) for k in dict.fromkeys(g.tolist())]
+    lo = min([v for v in los if v is not None], default=float(thr))  # the strictest root decides
+    hi = max([v for v in his if v is not None], default=float(thr))
     if lo > hi: lo = hi = float(np.clip(thr, hi, lo))  # the classes separate at both targets: one threshold
     lo, hi = min(lo, 0.5), max(hi, 0.5)  # a verdict is never less than 50 % confident
     miss = float((fakes < lo).mean()) if len(fakes) else 0.0
@@ -193,7 +208,7 @@ def operating_point(probs: np.ndarray, # calibrated probability of fake per vali
     unc = float(((probs >= lo) & (probs < hi)).mean()) if len(probs) else 0.0
     return {'threshold': float(thr), 'far': m['far'], 'frr': m['frr'], 'precision': m['precision'],
             'recall': m['recall'], 'eer': float(eer), 'split': split,
-            'real_below': lo, 'fake_above': hi, 'miss_target': float(miss_target), 'false_alarm_target': float(false_alarm_target),
+            'real_below': lo, 'fake_above': hi, 'miss_target': float(miss_target), 'false_alarm_target': float(false_alarm_target), 'per_root': groups is not None,
             'miss_rate': miss, 'false_alarm_rate': fa, 'uncertain_rate': unc}
 
 def model_card(modality: str, cfg, metrics: dict, op: dict, calibration: dict, command: str = '') -> str:
