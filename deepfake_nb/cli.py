@@ -468,18 +468,18 @@ def calibrate(checkpoint: str, # a deepfake_nb .safetensors checkpoint
               out: Param(required=True) = None, # the new checkpoint (may be the same file)
               split: str = 'val', # split to fit on
               method: Param(choices=['auto', 'temperature', 'bayes_logistic', 'none']) = None, # calibrator (default: the checkpoint config's)
-              miss_target: float = 0.05, # share of validation fakes allowed below real_below
-              false_alarm_target: float = 0.05, # share of validation reals allowed at or above fake_above
-              per_root: bool = False, # both targets hold in every --data root on its own (the strictest thresholds), not only pooled
+              miss_target: float | None = None, # share of validation fakes allowed below real_below (default: the checkpoint's calibration.miss_target, 0.05 unless set)
+              false_alarm_target: float | None = None, # share of validation reals allowed at or above fake_above (default: the checkpoint's, 0.05 unless set)
+              per_root: bool = False, # both targets hold in every --data root on its own (the strictest thresholds), not only pooled (also when the checkpoint's calibration.per_root is set)
               bundle: bool = False, # also install it as the packaged default of its modality
               threads: int = 1, # torch CPU threads
               json_: bool = False # print the full report as JSON
              ) -> int:
     "Refit a checkpoint's calibrator and its two verdict thresholds (real_below, fake_above) on the validation splits of one or more data roots; the weights are not changed."
     for t in (miss_target, false_alarm_target):
-        if not 0 <= t < 0.5: raise UsageError('targets must be in [0, 0.5)')
+        if t is not None and not 0 <= t < 0.5: raise UsageError('targets must be in [0, 0.5)')
     torch.set_num_threads(max(1, threads))
-    try: rep = recalibrate(checkpoint, data, out, split, method, miss_target, false_alarm_target, per_root, bundle, progress=True)
+    try: rep = recalibrate(checkpoint, data, out, split, method, miss_target, false_alarm_target, per_root or None, bundle, progress=True)
     except (BadInputError, ValueError, OSError) as e: print(f'deepfake-calibrate: error: {e}', file=sys.stderr); return 2
     if json_: print(json.dumps(rep, default=float)); return 0
     op, f = rep['operating_point'], (lambda v: '   -  ' if v is None else f'{v:6.3f}')

@@ -126,6 +126,7 @@ RULES: dict[str, tuple] = {
     'image_model.pretrained': ((lambda v: isinstance(v, bool) or (isinstance(v, str) and v.startswith('pypi:'))), 'true | false | pypi:<name>'),
     'train.max_minutes': _real(0, 10**7), 'train.out_dir': _NAME, 'train.threads': _int(0, 4096), 'train.ema': _real(0, 1, hi_open=True), 'train.swa_start': _int(0, 10**6), 'train.select': _one_of(*SELECT_RULES),
     'calibration.method': _one_of('auto', 'temperature', 'bayes_logistic', 'none'), 'calibration.ece_bins': _int(1, 1000),
+    'calibration.miss_target': _real(0, 0.5, hi_open=True), 'calibration.false_alarm_target': _real(0, 0.5, hi_open=True),
     'fusion.alpha': _PROB, 'fusion.inconsistency_weight': _real(0, 10), 'fusion.threshold': _real(0, 1, lo_open=True, hi_open=True),
     'export.out_dir': _NAME, 'export.opset': _int(7, 30),
 }

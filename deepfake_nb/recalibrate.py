@@ -48,9 +48,9 @@ def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
                 out: str | Path, # the new checkpoint (may equal `checkpoint`)
                 split: str = 'val', # the split of each root to fit on
                 method: str | None = None, # calibrator (None: the checkpoint config's `calibration.method`)
-                miss_target: float = 0.05, # share of validation fakes allowed below `real_below`
-                false_alarm_target: float = 0.05, # share of validation reals allowed at or above `fake_above`
-                per_root: bool = False, # both targets hold in every root on its own, not only in the pooled items
+                miss_target: float | None = None, # share of validation fakes allowed below `real_below` (None: the checkpoint config's `calibration.miss_target`)
+                false_alarm_target: float | None = None, # share of validation reals allowed at or above `fake_above` (None: the config's)
+                per_root: bool | None = None, # both targets hold in every root on its own, not only in the pooled items (None: the config's)
                 bundle: bool = False, # also install it as the packaged default of its modality (+ model card)
                 progress: bool = False # dots on stderr while scoring
                ) -> dict:
@@ -69,6 +69,9 @@ def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
     if len(set(y.tolist())) < 2: raise BadInputError(' + '.join(map(str, roots)), f'{modality} split {split!r} needs both real and fake items')
     cal = fit_calibrator(z, y, method=method or b.cfg.calibration.method)
     p = np.asarray(cal(z), dtype=np.float64)
+    c = b.cfg.calibration
+    miss_target, false_alarm_target, per_root = (c.get(k, d) if v is None else v for k, v, d in
+                                                 (('miss_target', miss_target, 0.05), ('false_alarm_target', false_alarm_target, 0.05), ('per_root', per_root, False)))
     groups = np.concatenate([[r] * len(v[0]) for r, v in per.items()]) if per_root else None
     op = operating_point(p, y, f'{split} of ' + ' + '.join(map(str, roots)), miss_target, false_alarm_target, groups)
     nb = int(b.cfg.calibration.ece_bins)
@@ -80,7 +83,8 @@ def recalibrate(checkpoint: str | Path, # a deepfake_nb .safetensors checkpoint
     tensors = load_file(str(checkpoint))
     metrics = json.loads(raw.get('metrics') or '{}') or {}
     metrics['recalibration'] = {k: report[k] for k in ('sets', 'all', 'skipped')} | {'roots': [str(r) for r in roots], 'split': split}
-    raw.update(calibration=json.dumps(cal.to_dict()), operating_point=json.dumps(op), metrics=json.dumps(metrics),
+    cfg = json.loads(raw.get('config') or '{}'); cfg.setdefault('calibration', {}).update(miss_target=miss_target, false_alarm_target=false_alarm_target, per_root=bool(per_root))
+    raw.update(config=json.dumps(cfg), calibration=json.dumps(cal.to_dict()), operating_point=json.dumps(op), metrics=json.dumps(metrics),
                card=_card(raw.get('card', ''), report))
     _atomic_write(out, lambda tmp: save_file(tensors, str(tmp), metadata=raw))
     checkpoint_meta(out, modality)  # the new file reads back

@@ -338,14 +338,14 @@ def calibrate_on_val(model: nn.Module, # the trained detector (or a merged ensem
                      sample_ndim: int | None = None, # dims of one input (1 waveform, 3 image), for multi-window batches
                      groups: Sequence[str] | None = None # data-root name per validation item (`root_groups`): per-root figures under 'by_root'
                     ) -> tuple:
-    "(calibrator, operating point, validation metrics): the calibrator named by the config fitted on the validation logits, the EER threshold of its scores."
+    "(calibrator, operating point, validation metrics): the calibrator named by the config fitted on the validation logits, the EER threshold of its scores and the verdict rule of `cfg.calibration`'s targets."
     logits, labels = predict_logits(model, val_dl, sample_ndim)
     cal = fit_calibrator(logits, labels, method=cfg.calibration.method)
     probs = np.asarray(cal(logits), dtype=np.float64)
-    op = operating_point(probs, labels, cfg.data.val_split)
+    c, g = cfg.calibration, None if groups is None else np.asarray(groups)
+    op = operating_point(probs, labels, cfg.data.val_split, c.get('miss_target', 0.05), c.get('false_alarm_target', 0.05), g if c.get('per_root') else None)
     val = binary_metrics(probs, labels, threshold=op['threshold'], n_bins=cfg.calibration.ece_bins)
     if groups is not None:
-        g = np.asarray(groups)
         val['by_root'] = {r: rule_rates(probs[g == r], labels[g == r], op['real_below'], op['fake_above'], cfg.calibration.ece_bins) for r in dict.fromkeys(g.tolist())}
     return cal, op, val
 
