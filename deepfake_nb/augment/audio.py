@@ -455,7 +455,7 @@ def vocoded_root(roots: Sequence[str | Path], # data roots whose real clips are 
     for i, it in enumerate(reals):
         m = methods[len(rows) % len(methods)]   # in turn over the clips written, so a bad file leaves the mix even
         try: y = vocoder_negatives(load_audio(it.path, sr)[:int(max_seconds * sr)], sr, m, rng, match_spectrum)
-        except (BadInputError, ValueError, OSError) as e: skipped.append(f'{it.path}: {e}'); continue
+        except (BadInputError, ValueError, OSError) as e: skipped.append(str(e) if str(e).startswith(str(it.path)) else f'{it.path}: {e}'); continue
         cid = 'v' + hashlib.sha1(f'{m}:{it.path}'.encode()).hexdigest()[:12]
         _write_clip(folder/(cid + ('.mp3' if Path(it.path).suffix.lower() == '.mp3' else '.flac')), y, sr)
         rows.append(dict(id=cid, split=split, label='fake', source='vocoded-reals', system=m.replace('_', '-'),
