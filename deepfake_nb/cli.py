@@ -26,7 +26,7 @@ from .infer.batch import expand_inputs, merge_shards
 from .infer.detector import Detector
 from .bench import BENCH_COLS, RUNTIMES, bench_model, clip_latency, hostile_memory, peak_rss_isolated
 from .recalibrate import recalibrate
-from .augment.audio import vocoded_root
+from .augment.audio import VOCODERS, vocoded_root
 
 # %% auto #0
 __all__ = ['COMMANDS', 'DETECT_EPILOG', 'MODALITIES', 'evaluate_main', 'train_main', 'ensemble_main', 'train_multimodal_main',
@@ -555,7 +555,7 @@ def data(bench: str | None = None, # time decoding of this data root through a D
          'Exit status: 0 done (unreadable clips listed and skipped), 2 on a usage error, a missing wheel or a root without reals.')
 def vocode(data: Param(action='append', required=True) = None, # a data root whose real clips are copied (repeatable)
            out: Param(required=True) = None, # the new data root
-           methods: Param(nargs='+', choices=['griffin_lim', 'world', 'lpc', 'hifigan_universal', 'hifigan_ljspeech']) = ('hifigan_universal', 'hifigan_ljspeech'), # vocoders, used in turn
+           methods: Param(nargs='+', choices=list(VOCODERS)) = ('hifigan_universal', 'hifigan_ljspeech'), # vocoders, used in turn
            split: str = 'train', # the split whose reals are copied (and that the copies join)
            limit: int = 0, # copy only this many reals, a random choice (0 = all)
            max_seconds: float = 20.0, # longer clips are cut here
